@@ -1,0 +1,30 @@
+"""The sandbox's WSGI application: Google's API surfaces plus the control plane."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask, request
+
+from . import api, control
+from .world import World
+
+# Modules that register API handlers (with api.handles) and, optionally, a blueprint ``bp``.
+API_MODULES = (
+)
+
+
+def create_sandbox_app(world: World) -> Flask:
+    """Build the sandbox app over a world; nothing is served until a server runs it."""
+    app = Flask("workspace_sandbox")
+    app.config["WORLD"] = world
+    app.register_blueprint(control.bp)
+    for name in API_MODULES:
+        module = importlib.import_module(f"{__package__}.{name}")
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+
+    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def google_api(path):
+        return api.dispatch(world, request)
+
+    return app

@@ -1,0 +1,154 @@
+"""The sandbox's state: one SQLite file that every process shares.
+
+Each API call runs in one transaction (``BEGIN IMMEDIATE``), so the running service, ``coach``
+commands and tests see one consistent world across processes and restarts.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    parent TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+CREATE INDEX IF NOT EXISTS objects_parent ON objects (kind, parent);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Tx:
+    """Reads and writes of one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+        self.after_commit: list = []
+
+    def get(self, kind: str, key: str) -> dict | None:
+        row = self._conn.execute(
+            "SELECT data FROM objects WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, kind: str, key: str, data: dict, parent: str = "") -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO objects (kind, key, parent, data) VALUES (?, ?, ?, ?)",
+            (kind, key, parent, json.dumps(data, ensure_ascii=False)))
+
+    def delete(self, kind: str, key: str) -> bool:
+        cur = self._conn.execute("DELETE FROM objects WHERE kind = ? AND key = ?", (kind, key))
+        return cur.rowcount > 0
+
+    def items(self, kind: str, parent: str | None = None) -> list[tuple[str, dict]]:
+        """All objects of a kind (optionally with one parent), ordered by key."""
+        if parent is None:
+            rows = self._conn.execute(
+                "SELECT key, data FROM objects WHERE kind = ? ORDER BY key", (kind,))
+        else:
+            rows = self._conn.execute(
+                "SELECT key, data FROM objects WHERE kind = ? AND parent = ? ORDER BY key",
+                (kind, parent))
+        return [(key, json.loads(data)) for key, data in rows]
+
+    def delete_kind(self, kind: str) -> None:
+        self._conn.execute("DELETE FROM objects WHERE kind = ?", (kind,))
+
+    def next_value(self, name: str) -> int:
+        """Increment and return a named counter (starts at 1)."""
+        self._conn.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1", (name,))
+        return self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0]
+
+    def add(self, name: str, amount: int = 1) -> int:
+        """Add to a named counter and return its new value."""
+        self._conn.execute(
+            "INSERT INTO counters (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + ?", (name, amount, amount))
+        return self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0]
+
+    def counters(self, prefix: str) -> dict[str, int]:
+        rows = self._conn.execute(
+            "SELECT name, value FROM counters WHERE name LIKE ? ESCAPE '\\'",
+            (prefix.replace("_", "\\_").replace("%", "\\%") + "%",))
+        return dict(rows.fetchall())
+
+    def clear_counters(self, prefix: str) -> None:
+        self._conn.execute(
+            "DELETE FROM counters WHERE name LIKE ? ESCAPE '\\'",
+            (prefix.replace("_", "\\_").replace("%", "\\%") + "%",))
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        row = self._conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, name: str, value: Any) -> None:
+        if value is None:
+            self._conn.execute("DELETE FROM settings WHERE name = ?", (name,))
+        else:
+            self._conn.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+                               (name, json.dumps(value)))
+
+    def now(self) -> datetime:
+        """The sandbox clock: real UTC time plus an offset tests can advance."""
+        return datetime.now(timezone.utc) + timedelta(seconds=self.setting("clock_offset", 0))
+
+
+class World:
+    """A handle on the sandbox state file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 60000")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One serialised read-write transaction; callbacks in ``tx.after_commit`` run after commit."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        tx = Tx(conn)
+        try:
+            yield tx
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        for callback in tx.after_commit:
+            callback()
+
+    def is_empty(self) -> bool:
+        with self.transaction() as tx:
+            return tx.setting("seeded_at") is None
+
+    def wipe(self) -> None:
+        """Forget everything (objects, counters, settings)."""
+        with self.transaction() as tx:
+            tx._conn.execute("DELETE FROM objects")
+            tx._conn.execute("DELETE FROM counters")
+            tx._conn.execute("DELETE FROM settings")

@@ -1,0 +1,70 @@
+"""Fixtures shared by every test: a sandbox served over HTTPS, seeded per test."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from flask_app.sandbox.seed import seed_world
+from flask_app.sandbox.server import SandboxServer
+
+
+class SandboxControl:
+    """The test side of the sandbox's control plane."""
+
+    def __init__(self, server: SandboxServer):
+        self.server = server
+        self.url = server.url
+        self.ca_file = str(server.ca_file)
+        self.world = server.world
+        self.http = requests.Session()
+        self.http.verify = self.ca_file
+
+    def _call(self, method: str, path: str, **kwargs) -> dict:
+        response = self.http.request(method, self.url + "/_sandbox" + path, timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def reset(self, empty: bool = False) -> None:
+        self._call("POST", "/reset", json={"empty": empty})
+
+    def token(self, user: str, scopes: list[str], client_id: str = "sandbox-tests") -> str:
+        return self._call("POST", "/token", json={"user": user, "scopes": scopes,
+                                                  "client_id": client_id})["access_token"]
+
+    def calls(self, method: str | None = None, user: str | None = None) -> int:
+        rows = self._call("GET", "/calls")["calls"]
+        return sum(r["count"] for r in rows
+                   if (method is None or r["method"] == method) and (user is None or r["user"] == user))
+
+    def clear_calls(self) -> None:
+        self._call("DELETE", "/calls")
+
+    def fault(self, method: str, **fault) -> None:
+        self._call("PUT", "/faults", json={"method": method, **fault})
+
+    def quotas(self, **groups) -> None:
+        self._call("PUT", "/quotas", json={k.replace("_", "."): v for k, v in groups.items()})
+
+    def advance(self, seconds: float) -> None:
+        self._call("POST", "/clock", json={"seconds": seconds})
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(tmp_path_factory):
+    server = SandboxServer(tmp_path_factory.mktemp("sandbox")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server) -> SandboxControl:
+    """A running sandbox, freshly seeded with the demo organisation."""
+    seed_world(sandbox_server.world)
+    return SandboxControl(sandbox_server)
+
+
+@pytest.fixture
+def empty_sandbox(sandbox_server) -> SandboxControl:
+    """A running sandbox with no people, events or files (only its OAuth clients)."""
+    seed_world(sandbox_server.world, empty=True)
+    return SandboxControl(sandbox_server)
