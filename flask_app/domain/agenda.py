@@ -247,7 +247,7 @@ class _Parser:
             elif kind == "html_block" and token.content.lstrip().startswith("<!--"):
                 pass  # comments are notes for template editors
             elif kind in _UNSUPPORTED_BLOCKS:
-                self.problem(line, f"{_UNSUPPORTED_BLOCKS[kind]} are not supported; {_SUPPORTED}")
+                self.problem(line, f"not supported: {_UNSUPPORTED_BLOCKS[kind]}; {_SUPPORTED}")
                 position = _closing(tokens, position)
             position += 1
         self.close_sections(1)
@@ -266,7 +266,8 @@ class _Parser:
                 self.problem(line, f"unknown section key '{key}' (known: {known})")
                 key = None
             elif key in self.key_lines:
-                self.problem(line, f"section {{#{key}}} appears twice (first on line {self.key_lines[key]})")
+                first = self.key_lines[key]
+                self.problem(line, f"section {{#{key}}} appears twice (first on line {first})")
                 key = None
             else:
                 self.key_lines[key] = line or 0
@@ -274,7 +275,10 @@ class _Parser:
         if not runs:
             self.problem(line, "a heading needs text")
         if level == 1:
-            self.problem(line, "level-1 headings (# ...) are reserved for the dated meeting title; use ## or deeper")
+            self.problem(
+                line,
+                "level-1 headings (# ...) are reserved for the dated meeting title; use ## or deeper",
+            )
         self.close_sections(level)
         self.open_sections.append((level, key))
         self.blocks.append(Block("heading", runs, level, key))
@@ -336,17 +340,20 @@ class _Parser:
             elif kind == "link_close":
                 link = None
             elif kind in _UNSUPPORTED_INLINE:
-                self.problem(line, f"{_UNSUPPORTED_INLINE[kind]} are not supported; {_SUPPORTED}")
+                self.problem(line, f"not supported: {_UNSUPPORTED_INLINE[kind]}; {_SUPPORTED}")
             else:
-                self.problem(line, f"unsupported Markdown ({kind}); {_SUPPORTED}")
+                self.problem(line, f"not supported: Markdown {kind}; {_SUPPORTED}")
         runs_tuple = _trimmed(runs)
         for run in runs_tuple:
             names = _PLACEHOLDER.findall(run.text)
-            leftover = _PLACEHOLDER.sub("", run.text)
-            if placeholders_ok and ("{{" in leftover or "}}" in leftover):
-                self.problem(line, "a placeholder must not be split by formatting")
             if OPEN_ITEMS in names:
                 self.problem(line, "{{ open_items }} must stand alone on its own line")
+            # Placeholders written with entities (&#123;) or split by formatting get past
+            # the source scan; render must only ever meet well-formed, known names.
+            leftover = _PLACEHOLDER.sub("", run.text)
+            unknown = set(names) - set(PLACEHOLDERS) - {OPEN_ITEMS}
+            if placeholders_ok and (unknown or "{{" in leftover or "}}" in leftover):
+                self.problem(line, "malformed placeholder: write {{ name }} as plain text")
         return runs_tuple
 
     def scan_placeholders(self, inline: Token) -> bool:
