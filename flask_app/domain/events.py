@@ -1,0 +1,87 @@
+"""Calendar events as the whole product sees them, in Google Calendar API v3's vocabulary.
+
+Adapters build these from Google's JSON or from .ics files; the domain never sees either format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+RESPONSE_STATUSES = ("accepted", "declined", "tentative", "needsAction")
+EVENT_STATUSES = ("confirmed", "tentative", "cancelled")
+# Google's eventType values; anything but "default" is a special-purpose entry.
+EVENT_TYPES = ("default", "outOfOffice", "focusTime", "workingLocation", "birthday", "fromGmail")
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One guest of an event (`events#attendees[]`)."""
+
+    email: str
+    display_name: str = ""
+    response_status: str = "needsAction"
+    organizer: bool = False
+    resource: bool = False  # a meeting room or other bookable resource
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """A single event, a recurring series, or one instance of a series.
+
+    `start`/`end` are timezone-aware datetimes, or dates for all-day events. A series carries its
+    `recurrence` lines ("RRULE:...", "EXDATE;...", "RDATE;..."); an instance or an overridden
+    occurrence carries `recurring_event_id` (its series' id) and `original_start`.
+    """
+
+    id: str
+    summary: str
+    start: datetime | date
+    end: datetime | date
+    all_day: bool = False
+    status: str = "confirmed"
+    event_type: str = "default"
+    organizer_email: str = ""
+    attendees: tuple[Attendee, ...] = ()
+    recurring: bool = False
+    recurring_event_id: str | None = None
+    original_start: datetime | date | None = None
+    recurrence: tuple[str, ...] = ()
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+_FREQ_NOUNS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+_FREQ_ADVERBS = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly", "YEARLY": "yearly"}
+
+
+def _rrule_parts(recurrence: tuple[str, ...]) -> dict[str, str] | None:
+    """The key=value parts of the first RRULE line, upper-cased keys; None without an RRULE."""
+    for line in recurrence:
+        name, _, value = line.partition(":")
+        if name.split(";")[0].upper() == "RRULE":
+            return {k.upper(): v for k, _, v in (p.partition("=") for p in value.split(";")) if k}
+    return None
+
+
+def cadence(recurrence: tuple[str, ...]) -> str | None:
+    """Describe how often a series repeats: "weekly", "every 2 weeks", "monthly until 2026-12-15".
+
+    Returns None when there is no recurrence, and "on set dates" for RDATE-only series.
+    """
+    parts = _rrule_parts(recurrence)
+    if parts is None:
+        return "on set dates" if any(line.upper().startswith("RDATE") for line in recurrence) else None
+    freq = parts.get("FREQ", "").upper()
+    if freq not in _FREQ_NOUNS:
+        return f"repeating ({freq.lower() or 'no frequency'})"
+    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    text = _FREQ_ADVERBS[freq] if interval == 1 else f"every {interval} {_FREQ_NOUNS[freq]}s"
+    if until := parts.get("UNTIL"):
+        text += f" until {until[:4]}-{until[4:6]}-{until[6:8]}"
+    elif count := parts.get("COUNT"):
+        text += f", {count} times"
+    return text

@@ -1,0 +1,94 @@
+"""People in the organisation and who manages whom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively."""
+    return email.strip().lower()
+
+
+def email_domain(email: str) -> str:
+    return normalize_email(email).rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of the organisation, as the directory knows them."""
+
+    email: str
+    name: str
+    manager_email: str | None = None
+    org_unit_path: str = "/"
+    title: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    time_zone: str = ""
+    is_admin: bool = False
+
+
+class Directory:
+    """The organisation's people, looked up by email, with the reporting lines between them."""
+
+    def __init__(self, people: Iterable[Person]):
+        self._people: dict[str, Person] = {}
+        self._reports: dict[str, list[Person]] = {}
+        for person in people:
+            key = normalize_email(person.email)
+            if key in self._people:
+                raise ValueError(f"{person.email} appears twice in the directory")
+            self._people[key] = person
+        for person in self._people.values():
+            if person.manager_email:
+                self._reports.setdefault(normalize_email(person.manager_email), []).append(person)
+        self._domains = frozenset(email_domain(email) for email in self._people)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self._people.values())
+
+    def __contains__(self, email: object) -> bool:
+        return isinstance(email, str) and normalize_email(email) in self._people
+
+    def get(self, email: str) -> Person | None:
+        return self._people.get(normalize_email(email))
+
+    @property
+    def domains(self) -> frozenset[str]:
+        """The email domains the organisation's people use."""
+        return self._domains
+
+    def in_domain(self, email: str) -> bool:
+        return email_domain(email) in self.domains
+
+    def manager_of(self, email: str) -> Person | None:
+        person = self.get(email)
+        return self.get(person.manager_email) if person and person.manager_email else None
+
+    def reports_of(self, email: str) -> tuple[Person, ...]:
+        return tuple(self._reports.get(normalize_email(email), ()))
+
+    def is_manager_of(self, manager: str, report: str) -> bool:
+        """True when `manager` is `report`'s direct manager."""
+        boss = self.manager_of(report)
+        return boss is not None and normalize_email(boss.email) == normalize_email(manager)
+
+    def chain(self, email: str) -> tuple[Person, ...]:
+        """The managers above `email`, nearest first (manager, skip-level manager, ... the top)."""
+        chain: list[Person] = []
+        seen = {normalize_email(email)}
+        boss = self.manager_of(email)
+        while boss is not None and normalize_email(boss.email) not in seen:
+            chain.append(boss)
+            seen.add(normalize_email(boss.email))
+            boss = self.manager_of(boss.email)
+        return tuple(chain)
+
+    def is_above(self, manager: str, report: str) -> bool:
+        """True when `manager` is anywhere above `report` in the reporting chain."""
+        return any(normalize_email(p.email) == normalize_email(manager) for p in self.chain(report))
