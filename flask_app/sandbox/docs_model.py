@@ -1,0 +1,578 @@
+"""A Google Docs document as the Docs API v1 sees it: text, paragraphs, styles, lists, named ranges.
+
+The body is kept as a sequence of characters after the section break (body index 0..1). A paragraph's
+style, bullet and hidden checkbox state live on its closing newline, as in the Docs editor: deleting a
+paragraph boundary keeps the style of the paragraph whose newline survives, and text inserted with
+newlines creates paragraphs that copy the style of the paragraph it went into. Indices are UTF-16 code
+units; an astral character (an emoji) is one character here and two index units.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import secrets
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+
+from flask_app.sandbox import docs_html
+from flask_app.sandbox.docs_requests import (
+    BOOLEAN_TEXT_FIELDS, CHECKBOX, LINK_COLOR, PARAGRAPH_FIELDS, TEXT_FIELDS, DocsRequestError,
+    apply_request, infer_preset, preset_levels)
+
+__all__ = ["DocsRequestError", "Document", "DocBody"]
+
+_HEADINGS = frozenset(("TITLE", "SUBTITLE", *(f"HEADING_{n}" for n in range(1, 7))))
+_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+_SECTION_BREAK = {"sectionStyle": {"columnSeparatorStyle": "NONE", "contentDirection": "LEFT_TO_RIGHT",
+                                   "sectionType": "CONTINUOUS"}}
+_DOCUMENT_STYLE = {
+    "background": {"color": {}}, "pageNumberStart": 1,
+    **{f"margin{side}": {"magnitude": 72, "unit": "PT"} for side in ("Top", "Bottom", "Right", "Left")},
+    "pageSize": {"height": {"magnitude": 792, "unit": "PT"}, "width": {"magnitude": 612, "unit": "PT"}},
+    "marginHeader": {"magnitude": 36, "unit": "PT"}, "marginFooter": {"magnitude": 36, "unit": "PT"},
+    "useCustomHeaderFooterMargins": True, "documentFormat": {"documentMode": "PAGES"},
+}
+# Boolean text styles each named style sets (Docs' defaults); the rest inherit False from NORMAL_TEXT.
+_DEFAULT_STYLE_BOOLEANS = {"HEADING_6": {"italic": True}}
+
+
+def new_id(prefix: str) -> str:
+    """An id shaped like Google's: 'kix.' or 'h.' followed by 12 lowercase letters and digits."""
+    return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+
+
+def width(text: str) -> int:
+    """Length in UTF-16 code units."""
+    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+
+
+def ordered(style: dict, order: tuple[str, ...]) -> dict:
+    """`style` with its keys in the order Google writes them (unknown keys last)."""
+    rank = {name: n for n, name in enumerate(order)}
+    return {key: style[key] for key in sorted(style, key=lambda k: rank.get(k, len(order)))}
+
+
+@dataclass(frozen=True)
+class Para:
+    """What a paragraph's closing newline carries."""
+
+    style: dict
+    bullet: dict | None = None
+    checked: bool = False  # a ticked checklist item; the Docs API does not expose it
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    ch: str
+    style: dict  # the run's textStyle; never changed in place
+    para: Para | None = None  # set on newlines only
+
+
+@dataclass(frozen=True)
+class Span:
+    """A paragraph: body indices and positions in the character sequence."""
+
+    start_index: int
+    end_index: int
+    start_pos: int
+    nl_pos: int
+    para: Para
+
+
+@dataclass
+class NamedRange:
+    range_id: str
+    name: str
+    spans: list[list[int]] = field(default_factory=list)
+
+
+class DocBody:
+    """The editable state of one document tab, with the editing primitives requests are made of."""
+
+    def __init__(self, chars: list[Char], *, named: list[NamedRange], lists: dict[str, list[dict]],
+                 presets: dict[str, str | None], tab_id: str, style_booleans: dict[str, dict]):
+        self.chars = chars
+        self.named = named
+        self.lists = lists
+        self.presets = presets
+        self.tab_id = tab_id
+        self.style_booleans = style_booleans
+        self._offsets: list[int] | None = None
+
+    def clone(self) -> DocBody:
+        return DocBody(list(self.chars), named=copy.deepcopy(self.named), lists=copy.deepcopy(self.lists),
+                       presets=dict(self.presets), tab_id=self.tab_id, style_booleans=self.style_booleans)
+
+    # --- indices -------------------------------------------------------------------------------------
+    @property
+    def offsets(self) -> list[int]:
+        """Body index of each character, then the end index of the body."""
+        if self._offsets is None:
+            offsets, index = [], 1
+            for char in self.chars:
+                offsets.append(index)
+                index += 2 if ord(char.ch) > 0xFFFF else 1
+            offsets.append(index)
+            self._offsets = offsets
+        return self._offsets
+
+    @property
+    def end_index(self) -> int:
+        return self.offsets[-1]
+
+    def position(self, index: int) -> int | None:
+        """The character position at body index `index`, None inside a surrogate pair or out of range."""
+        offsets = self.offsets
+        pos = bisect_left(offsets, index)
+        return pos if pos < len(offsets) and offsets[pos] == index else None
+
+    def text(self) -> str:
+        return "".join(char.ch for char in self.chars)
+
+    def paragraphs(self) -> list[Span]:
+        spans, start, offsets = [], 0, self.offsets
+        for pos, char in enumerate(self.chars):
+            if char.para is not None:
+                spans.append(Span(offsets[start], offsets[pos + 1], start, pos, char.para))
+                start = pos + 1
+        return spans
+
+    def paragraph_at(self, index: int) -> Span:
+        return next(span for span in self.paragraphs() if span.start_index <= index < span.end_index)
+
+    def paragraphs_overlapping(self, start: int, end: int) -> list[Span]:
+        return [span for span in self.paragraphs() if span.start_index < end and start < span.end_index]
+
+    def _changed(self) -> None:
+        self._offsets = None
+
+    # --- text ----------------------------------------------------------------------------------------
+    def insert(self, index: int, text: str, style: dict | None = None) -> None:
+        """Insert `text` at `index`; newlines make paragraphs styled like the one inserted into."""
+        span = self.paragraph_at(index)
+        pos = self.position(index)
+        if style is None:  # the text just before, or the paragraph's first character at its start
+            style = self.chars[pos - 1 if pos > span.start_pos else pos].style
+        self.chars[pos:pos] = [Char(ch, style, self._split(span.para) if ch == "\n" else None)
+                               for ch in text]
+        self._changed()
+        added = width(text)
+        for named in self.named:
+            # Text inserted exactly at a range's start goes before it, exactly at its end goes after it.
+            named.spans = [[s + added if s >= index else s, e + added if e > index else e]
+                           for s, e in named.spans]
+
+    def delete(self, start: int, end: int) -> None:
+        """Delete [start, end); ranges shrink, and a range whose content all went is removed."""
+        del self.chars[self.position(start):self.position(end)]
+        self._changed()
+        self._remap(lambda p, is_end: p if p <= start else (start if p < end else p - (end - start)))
+
+    def replace(self, start: int, end: int, text: str, style: dict) -> None:
+        """Replace [start, end) by `text` in `style`; ranges around the old text cover the new one."""
+        span = self.paragraph_at(start)
+        a, b = self.position(start), self.position(end)
+        self.chars[a:b] = [Char(ch, style, self._split(span.para) if ch == "\n" else None) for ch in text]
+        self._changed()
+        delta = width(text) - (end - start)
+        self._remap(lambda p, is_end: p if p <= start else (
+            p + delta if p >= end else (start + width(text) if is_end else start)))
+
+    def replace_all(self, pattern: re.Pattern, replacement: str) -> int:
+        """Replace every match outside the body's final newline; return how many."""
+        text = self.text()[:-1]
+        matches = list(pattern.finditer(text))
+        for match in reversed(matches):
+            offsets = self.offsets
+            self.replace(offsets[match.start()], offsets[match.end()], replacement,
+                         self.chars[match.start()].style)
+        return len(matches)
+
+    def _split(self, para: Para) -> Para:
+        """The paragraph a newline inserted into `para` starts: same style, new heading id, unticked."""
+        style = dict(para.style)
+        if "headingId" in style:
+            style["headingId"] = new_id("h.")
+        return Para(style, copy.deepcopy(para.bullet))
+
+    # --- named ranges --------------------------------------------------------------------------------
+    def _remap(self, move) -> None:
+        for named in self.named:
+            named.spans = [[move(s, False), move(e, True)] for s, e in named.spans]
+            named.spans = [span for span in named.spans if span[0] < span[1]]
+        self.named = [named for named in self.named if named.spans]
+
+    def add_named_range(self, name: str, start: int, end: int) -> str:
+        range_id = new_id("kix.")
+        self.named.append(NamedRange(range_id, name, [[start, end]]))
+        return range_id
+
+    def has_named_range(self, range_id: str) -> bool:
+        return any(named.range_id == range_id for named in self.named)
+
+    def named_range_ids(self, name: str) -> list[str]:
+        return [named.range_id for named in self.named if named.name == name]
+
+    def named_range_spans(self, range_id: str) -> list[tuple[int, int]]:
+        named = next(n for n in self.named if n.range_id == range_id)
+        return sorted((s, e) for s, e in named.spans)
+
+    def remove_named_range(self, range_id: str) -> None:
+        self.named = [named for named in self.named if named.range_id != range_id]
+
+    def replace_named_range(self, range_id: str, text: str) -> None:
+        """Put `text` in the range's first span, delete its other spans; the range then covers `text`."""
+        first, *others = self.named_range_spans(range_id)
+        for s, e in reversed(others):
+            self.delete(s, e)
+        start, end = first
+        self.replace(start, end, text, self.chars[self.position(start)].style)
+        for named in self.named:
+            if named.range_id == range_id:
+                named.spans = [[start, start + width(text)]]
+        self.named = [named for named in self.named if named.spans[0][0] < named.spans[0][1]]
+
+    # --- styles --------------------------------------------------------------------------------------
+    def set_para(self, span: Span, para: Para) -> None:
+        self.chars[span.nl_pos] = replace(self.chars[span.nl_pos], para=para)
+
+    def set_paragraph_style(self, span: Span, style: dict) -> None:
+        """Give a paragraph `style`; headings get a heading id, other paragraphs lose theirs."""
+        if style.get("namedStyleType") in _HEADINGS:
+            style.setdefault("headingId", new_id("h."))
+        else:
+            style.pop("headingId", None)
+        self.set_para(span, replace(span.para, style=ordered(style, PARAGRAPH_FIELDS)))
+
+    def update_text_style(self, start: int, end: int, fields: set[str], given: dict) -> None:
+        """Apply an updateTextStyle: set the masked fields that are given, reset the others."""
+        a, b = self.position(start), self.position(end)
+        before = self.chars[a - 1].style if a > 0 and self.chars[a - 1].ch != "\n" else {}
+        if "link" in before:
+            before = {}
+        for span in self.paragraphs_overlapping(start, end):
+            parent = self.style_booleans.get(span.para.style.get("namedStyleType", "NORMAL_TEXT"), {})
+            covered = start <= span.start_index and end >= span.end_index - 1
+            # A range covering all of a paragraph's text takes in its newline too (as Google does).
+            for pos in range(max(a, span.start_pos), span.nl_pos + 1 if covered else min(b, span.nl_pos + 1)):
+                char = self.chars[pos]
+                style = _restyle(char.style, char.ch == "\n", fields, given, parent, before)
+                self.chars[pos] = replace(char, style=style)
+            if span.para.bullet and covered:
+                bullet = dict(span.para.bullet)
+                bullet["textStyle"] = _restyle(bullet.get("textStyle", {}), True, fields, given, parent, {})
+                self.set_para(span, replace(self.chars[span.nl_pos].para, bullet=bullet))
+
+    # --- lists ---------------------------------------------------------------------------------------
+    def add_list(self, preset: str) -> str:
+        list_id = new_id("kix.")
+        self.lists[list_id] = preset_levels(preset)
+        self.presets[list_id] = preset
+        return list_id
+
+    def create_bullets(self, start: int, end: int, preset: str) -> None:
+        """Bullet the paragraphs overlapping [start, end); leading tabs become the nesting level."""
+        spans = self.paragraphs_overlapping(start, end)
+        previous = self.chars[spans[0].start_pos - 1].para if spans[0].start_pos else None
+        if previous and previous.bullet and self.presets.get(previous.bullet["listId"]) == preset:
+            list_id = previous.bullet["listId"]
+        else:
+            list_id = self.add_list(preset)
+        levels = self.lists[list_id]
+        for span in reversed(spans):
+            tabs = 0
+            while self.chars[span.start_pos + tabs].ch == "\t":
+                tabs += 1
+            if tabs:
+                self.delete(span.start_index, span.start_index + tabs)
+            level = min(tabs, len(levels) - 1)
+            para = self.chars[span.nl_pos - tabs].para
+            bullet = {"listId": list_id, **({"nestingLevel": level} if level else {}),
+                      "textStyle": copy.deepcopy(levels[level].get("textStyle", {}))}
+            style = dict(para.style, indentFirstLine=levels[level]["indentFirstLine"],
+                         indentStart=levels[level]["indentStart"])
+            same_list = para.bullet is not None and para.bullet.get("listId") == list_id
+            self.chars[span.nl_pos - tabs] = replace(
+                self.chars[span.nl_pos - tabs],
+                para=Para(ordered(style, PARAGRAPH_FIELDS), bullet, para.checked and same_list))
+
+    def delete_bullets(self, start: int, end: int) -> None:
+        """Remove bullets; the text stays where it was, indented like the list level put it."""
+        for span in self.paragraphs_overlapping(start, end):
+            if span.para.bullet is None:
+                continue
+            style = dict(span.para.style)
+            if "indentStart" in style:
+                style["indentFirstLine"] = style["indentStart"]
+            self.set_para(span, Para(ordered(style, PARAGRAPH_FIELDS)))
+
+    def is_checklist(self, para: Para) -> bool:
+        return para.bullet is not None and self.presets.get(para.bullet.get("listId")) == CHECKBOX
+
+
+def _restyle(style: dict, newline: bool, fields: set[str], given: dict, parent: dict, before: dict) -> dict:
+    """One character's textStyle after an updateTextStyle."""
+    out = dict(style)
+    for name in fields - {"link"}:
+        if name not in given:
+            out.pop(name, None)
+        elif name in BOOLEAN_TEXT_FIELDS and given[name] == parent.get(name, False):
+            out.pop(name, None)  # equal to the named style's value: inherit
+        else:
+            out[name] = copy.deepcopy(given[name])
+    if "link" in fields and not newline:  # links are never set on newlines
+        if given.get("link"):
+            out["link"] = copy.deepcopy(given["link"])
+            if "underline" not in fields:
+                out["underline"] = True
+            if "foregroundColor" not in fields:
+                out["foregroundColor"] = copy.deepcopy(LINK_COLOR)
+        elif "link" in style:
+            del out["link"]
+            for name in ("underline", "foregroundColor"):
+                if name not in fields:
+                    out.pop(name, None)
+                    if name in before:
+                        out[name] = before[name]
+    return ordered(out, TEXT_FIELDS)
+
+
+class Document:
+    """One Google Doc: its id, title and body, answering Docs API v1 reads and batchUpdates."""
+
+    def __init__(self, document_id: str, title: str, body: DocBody, *, section_break: dict,
+                 document_style: dict, named_styles: dict | None, tab_properties: dict):
+        self.document_id = document_id
+        self.title = title
+        self._body = body
+        self._section_break = section_break
+        self._document_style = document_style
+        self._named_styles = named_styles
+        self._tab_properties = tab_properties
+
+    @classmethod
+    def new(cls, document_id: str, title: str) -> Document:
+        """A blank document: the section break and one empty NORMAL_TEXT paragraph."""
+        return cls._build(document_id, title, [([], _normal_style(), None)])
+
+    @classmethod
+    def _build(cls, document_id: str, title: str, paragraphs: list[tuple[list, dict, dict | None]],
+               lists: dict[str, str] | None = None) -> Document:
+        """A document from (runs [(text, textStyle)], paragraphStyle, bullet) triples, lists by preset."""
+        chars: list[Char] = []
+        for runs, style, bullet in paragraphs:
+            for text, text_style in runs:
+                chars.extend(Char(ch, text_style) for ch in text)
+            chars.append(Char("\n", {}, Para(style, bullet)))
+        body = DocBody(chars, named=[], lists={}, presets={}, tab_id="t.0",
+                       style_booleans=_style_booleans(None))
+        for list_id, preset in (lists or {}).items():
+            body.lists[list_id] = preset_levels(preset)
+            body.presets[list_id] = preset
+        return cls(document_id, title, body, section_break=copy.deepcopy(_SECTION_BREAK),
+                   document_style=copy.deepcopy(_DOCUMENT_STYLE), named_styles=None,
+                   tab_properties={"tabId": "t.0", "title": "Tab 1", "index": 0})
+
+    @classmethod
+    def from_json(cls, data: dict) -> Document:
+        """A document from a documents.get answer, with or without includeTabsContent."""
+        tab_properties = {"tabId": "t.0", "title": "Tab 1", "index": 0}
+        part = data
+        if data.get("tabs"):
+            tab_properties = copy.deepcopy(data["tabs"][0].get("tabProperties", tab_properties))
+            part = data["tabs"][0]["documentTab"]
+        content = part.get("body", {}).get("content", [])
+        if not content or "sectionBreak" not in content[0]:
+            raise ValueError("documents.get JSON: body.content must start with a sectionBreak")
+        chars: list[Char] = []
+        index = 1
+        for n, element in enumerate(content[1:], start=1):
+            chars.extend(_read_paragraph(element, n, index))
+            index = element["endIndex"]
+        named = [NamedRange(nr["namedRangeId"], nr["name"],
+                            [[r.get("startIndex", 0), r["endIndex"]] for r in nr.get("ranges", [])])
+                 for group in part.get("namedRanges", {}).values() for nr in group.get("namedRanges", [])]
+        lists = {list_id: copy.deepcopy(entry.get("listProperties", {}).get("nestingLevels", []))
+                 for list_id, entry in part.get("lists", {}).items()}
+        named_styles = copy.deepcopy(part.get("namedStyles"))
+        body = DocBody(chars, named=named, lists=lists,
+                       presets={list_id: infer_preset(levels) for list_id, levels in lists.items()},
+                       tab_id=tab_properties.get("tabId", "t.0"), style_booleans=_style_booleans(named_styles))
+        return cls(data.get("documentId", ""), data.get("title", ""), body,
+                   section_break=copy.deepcopy(content[0]["sectionBreak"]),
+                   document_style=copy.deepcopy(part.get("documentStyle", _DOCUMENT_STYLE)),
+                   named_styles=named_styles, tab_properties=tab_properties)
+
+    @classmethod
+    def from_html(cls, document_id: str, title: str, html: str) -> Document:
+        """The document Drive makes when it converts an HTML upload to a Google Doc."""
+        blocks = docs_html.parse(html)
+        list_ids = {key: new_id("kix.") for key in dict.fromkeys(b.list_key for b in blocks if b.list_key)}
+        presets = {list_ids[b.list_key]: "NUMBERED_DECIMAL_ALPHA_ROMAN" if b.numbered
+                   else "BULLET_DISC_CIRCLE_SQUARE" for b in blocks if b.list_key}
+        paragraphs = []
+        for block in blocks:
+            style, bullet = _normal_style(block.named_style), None
+            if block.named_style in _HEADINGS:
+                style = {"headingId": new_id("h."), **style}
+            if block.list_key:
+                level = preset_levels(presets[list_ids[block.list_key]])[block.level]
+                bullet = {"listId": list_ids[block.list_key],
+                          **({"nestingLevel": block.level} if block.level else {}),
+                          "textStyle": dict(level["textStyle"])}
+                style.update(indentFirstLine=level["indentFirstLine"], indentStart=level["indentStart"])
+            runs = [(text, _link_style(text_style)) for text, text_style in block.runs]
+            paragraphs.append((runs, style, bullet))
+        return cls._build(document_id, title, paragraphs or [([], _normal_style(), None)], presets)
+
+    def to_json(self, include_tabs_content: bool = False) -> dict:
+        """The documents.get answer (without revisionId, which the API layer adds)."""
+        part: dict = {"body": {"content": self._content()}, "documentStyle": copy.deepcopy(self._document_style)}
+        if self._named_styles is not None:
+            part["namedStyles"] = copy.deepcopy(self._named_styles)
+        if self._body.lists:
+            part["lists"] = {list_id: {"listProperties": {"nestingLevels": copy.deepcopy(levels)}}
+                             for list_id, levels in self._body.lists.items()}
+        if self._body.named:
+            part["namedRanges"] = self._named_ranges_json()
+        head = {"title": self.title, "suggestionsViewMode": "SUGGESTIONS_INLINE", "documentId": self.document_id}
+        if include_tabs_content:
+            return {**head, "tabs": [{"tabProperties": copy.deepcopy(self._tab_properties), "documentTab": part}]}
+        return {**head, **part}
+
+    def _content(self) -> list[dict]:
+        content = [{"endIndex": 1, "sectionBreak": copy.deepcopy(self._section_break)}]
+        chars, offsets = self._body.chars, self._body.offsets
+        for span in self._body.paragraphs():
+            elements, run_start = [], span.start_pos
+            for pos in range(span.start_pos, span.nl_pos + 1):
+                if pos == span.nl_pos or chars[pos + 1].style != chars[run_start].style:
+                    elements.append({"startIndex": offsets[run_start], "endIndex": offsets[pos + 1],
+                                     "textRun": {"content": "".join(c.ch for c in chars[run_start:pos + 1]),
+                                                 "textStyle": copy.deepcopy(chars[run_start].style)}})
+                    run_start = pos + 1
+            paragraph = {"elements": elements, "paragraphStyle": copy.deepcopy(span.para.style)}
+            if span.para.bullet is not None:
+                paragraph["bullet"] = copy.deepcopy(span.para.bullet)
+            content.append({"startIndex": span.start_index, "endIndex": span.end_index, "paragraph": paragraph})
+        return content
+
+    def _named_ranges_json(self) -> dict:
+        groups: dict[str, dict] = {}
+        for named in self._body.named:
+            group = groups.setdefault(named.name, {"name": named.name, "namedRanges": []})
+            group["namedRanges"].append({"namedRangeId": named.range_id, "name": named.name,
+                                         "ranges": [{"startIndex": s, "endIndex": e} for s, e in named.spans]})
+        return groups
+
+    def apply(self, requests: list[dict]) -> list[dict]:
+        """A batchUpdate: validate and apply in order, all or nothing; return the replies."""
+        if not isinstance(requests, list) or not requests:
+            raise DocsRequestError("Must specify at least one request.")
+        work = self._body.clone()
+        replies = [apply_request(work, n, request) for n, request in enumerate(requests)]
+        self._body = work
+        return replies
+
+    def to_html(self) -> str:
+        """A readable HTML rendering (checklist items show ☐ or ☑)."""
+        checked = {span.start_index for span in self._body.paragraphs() if span.para.checked}
+        checklists = {list_id for list_id, preset in self._body.presets.items() if preset == CHECKBOX}
+        return docs_html.render(self.to_json(), checked, checklists)
+
+    def text(self) -> str:
+        """The body's text, every paragraph ending with a newline."""
+        return self._body.text()
+
+    # --- a person's edits ----------------------------------------------------------------------------
+    def type_text(self, index: int, text: str) -> None:
+        """Type `text` at `index` (it may contain newlines), as insertText does."""
+        self.apply([{"insertText": {"location": {"index": index}, "text": text}}])
+
+    def append_paragraph(self, text: str, after_index: int | None = None) -> None:
+        """Press Enter at the end of the paragraph holding `after_index` (default: the last) and type.
+
+        The new paragraph continues a list like the one it follows; after a heading it is normal text.
+        """
+        body = self._body.clone()
+        spans = body.paragraphs()
+        span = spans[-1] if after_index is None else _paragraph_holding(spans, after_index)
+        body.insert(span.end_index - 1, "\n" + text)
+        old_end = span.nl_pos + 1 + len(text)  # the paragraph's own newline now closes the new text
+        new_para = Para(_normal_style(direction=span.para.style.get("direction")))
+        if span.para.bullet is not None or span.para.style.get("namedStyleType") not in _HEADINGS:
+            new_para = body._split(span.para)
+        body.chars[span.nl_pos] = replace(body.chars[span.nl_pos], para=span.para)
+        body.chars[old_end] = replace(body.chars[old_end], para=new_para)
+        self._body = body
+
+    def set_checked(self, paragraph_start_index: int, checked: bool = True) -> None:
+        """Tick or untick the checklist item starting at `paragraph_start_index`."""
+        span = self._checklist_item(paragraph_start_index)
+        self._body.set_para(span, replace(span.para, checked=checked))
+
+    def is_checked(self, paragraph_start_index: int) -> bool:
+        return self._checklist_item(paragraph_start_index).para.checked
+
+    def _checklist_item(self, start_index: int) -> Span:
+        for span in self._body.paragraphs():
+            if span.start_index == start_index:
+                if not self._body.is_checklist(span.para):
+                    raise ValueError(f"the paragraph at index {start_index} is not a checklist item")
+                return span
+        raise ValueError(f"no paragraph starts at index {start_index}")
+
+
+def _paragraph_holding(spans: list[Span], index: int) -> Span:
+    for span in spans:
+        if span.start_index <= index < span.end_index:
+            return span
+    raise ValueError(f"index {index} is not inside a paragraph of the body")
+
+
+def _normal_style(named_style: str | None = "NORMAL_TEXT", direction: str | None = None) -> dict:
+    return {"namedStyleType": named_style or "NORMAL_TEXT", "direction": direction or "LEFT_TO_RIGHT"}
+
+
+def _link_style(style: dict) -> dict:
+    """A text style with a link gets the underline and colour Docs gives links."""
+    if "link" in style:
+        style = {"underline": True, "foregroundColor": copy.deepcopy(LINK_COLOR), **style}
+    return ordered(style, TEXT_FIELDS)
+
+
+def _style_booleans(named_styles: dict | None) -> dict[str, dict]:
+    """For each named style, the boolean text styles its text inherits."""
+    if not named_styles:
+        return _DEFAULT_STYLE_BOOLEANS
+    styles = {s.get("namedStyleType"): s.get("textStyle", {}) for s in named_styles.get("styles", [])}
+    normal = {k: v for k, v in styles.get("NORMAL_TEXT", {}).items() if k in BOOLEAN_TEXT_FIELDS}
+    return {name: {**normal, **{k: v for k, v in text.items() if k in BOOLEAN_TEXT_FIELDS}}
+            for name, text in styles.items()}
+
+
+def _read_paragraph(element: dict, n: int, index: int) -> list[Char]:
+    """The characters of body.content[n], checked against the indices Google gave."""
+    where = f"body.content[{n}]"
+    if "paragraph" not in element:
+        kind = next((k for k in element if k not in ("startIndex", "endIndex")), "unknown")
+        raise ValueError(f"documents.get JSON: {where} is a {kind}, which the Workspace sandbox does not model")
+    if element.get("startIndex") != index:
+        raise ValueError(f"documents.get JSON: {where} starts at {element.get('startIndex')}, expected {index}")
+    paragraph = element["paragraph"]
+    chars: list[Char] = []
+    for m, run in enumerate(paragraph.get("elements", [])):
+        if set(run) - {"startIndex", "endIndex", "textRun"} or set(run.get("textRun", {})) - {"content", "textStyle"}:
+            raise ValueError(f"documents.get JSON: {where}.paragraph.elements[{m}] is not a plain textRun, "
+                             "which is all the Workspace sandbox models")
+        style = run["textRun"].get("textStyle", {})
+        chars.extend(Char(ch, style) for ch in run["textRun"]["content"])
+    text = "".join(c.ch for c in chars)
+    if not text.endswith("\n") or "\n" in text[:-1]:
+        raise ValueError(f"documents.get JSON: {where} must hold one paragraph ending with a newline")
+    if index + width(text) != element.get("endIndex"):
+        raise ValueError(f"documents.get JSON: {where} ends at {element.get('endIndex')}, "
+                         f"expected {index + width(text)}")
+    chars[-1] = replace(chars[-1], para=Para(copy.deepcopy(paragraph.get("paragraphStyle", {})),
+                                             copy.deepcopy(paragraph.get("bullet"))))
+    return chars
