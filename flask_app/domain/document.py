@@ -103,11 +103,14 @@ class Block:
 @dataclass(frozen=True)
 class DocumentModel:
     """A sequence of paragraphs. A list item may go at most one level deeper than the
-    list item before it, and a list starts at level 0."""
+    list item before it, and a list starts at level 0. Section keys are unique."""
 
     blocks: tuple[Block, ...]
 
     def __post_init__(self) -> None:
+        keys = [block.key for block in self.blocks if block.key]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"section keys repeat: {keys}")
         previous_level = -1
         for position, block in enumerate(self.blocks):
             if block.is_list:

@@ -11,6 +11,7 @@ from flask_app.domain.agenda import AgendaContext, OpenItem, load_template
 from flask_app.domain.docs_requests import section_requests
 from flask_app.domain.document import Block, DocumentModel, Run, utf16_len
 from flask_app.domain.html import to_html
+from flask_app.sandbox.docs_model import Document
 
 DISCOVERY = json.loads(
     (
@@ -89,52 +90,6 @@ def test_schema_check_catches_what_google_would_reject():
         check_requests([{"createParagraphBullets": {"bulletPreset": "BULLET_TICK"}}])
     with pytest.raises(AssertionError, match="2 kinds"):
         check_requests([{"insertText": {}, "createNamedRange": {}}])
-
-
-# --- a minimal text model of a Docs body, to cross-check indices ---------------------------
-
-
-class TextDoc:
-    """A body's text only: insertText, the tab removal of createParagraphBullets, named ranges.
-
-    Records the text each style and bullet request covered when it was applied.
-    """
-
-    def __init__(self, text: str = "\n"):
-        self.units = text.encode("utf-16-le")  # index i is unit i - 1 (0 is the section break)
-        self.ranges: dict[str, tuple[int, int]] = {}
-        self.styled: list[tuple[str, str]] = []
-
-    def text(self, start: int = 1, end: int | None = None) -> str:
-        end = end if end is not None else len(self.units) // 2 + 1
-        return self.units[2 * (start - 1) : 2 * (end - 1)].decode("utf-16-le")
-
-    def apply(self, requests: list[dict]) -> None:
-        for request in requests:
-            (kind, body), = request.items()
-            if kind == "insertText":
-                at = 2 * (body["location"]["index"] - 1)
-                self.units = self.units[:at] + body["text"].encode("utf-16-le") + self.units[at:]
-            elif kind == "createParagraphBullets":
-                self.styled.append((body["bulletPreset"], self.text(**_span(body["range"]))))
-                self._remove_leading_tabs(body["range"]["startIndex"], body["range"]["endIndex"])
-            elif kind == "createNamedRange":
-                self.ranges[body["name"]] = (body["range"]["startIndex"], body["range"]["endIndex"])
-            else:
-                label = json.dumps(body["textStyle"] if "textStyle" in body else body["paragraphStyle"])
-                self.styled.append((label, self.text(**_span(body["range"]))))
-
-    def _remove_leading_tabs(self, start: int, end: int) -> None:
-        text = self.text()
-        starts = [1] + [1 + utf16_len(text[: i + 1]) for i, ch in enumerate(text) if ch == "\n"]
-        for paragraph_start in reversed([s for s in starts if start <= s < end]):
-            at = 2 * (paragraph_start - 1)
-            while self.units[at : at + 2] == "\t".encode("utf-16-le"):
-                self.units = self.units[:at] + self.units[at + 2 :]
-
-
-def _span(range_: dict) -> dict:
-    return {"start": range_["startIndex"], "end": range_["endIndex"]}
 
 
 # --- exact request lists -------------------------------------------------------------------
@@ -329,27 +284,100 @@ def test_emoji_name_bold_link_and_nested_bullets_in_the_middle_of_a_doc():
     check_requests(write.requests)
 
 
-# --- applying the requests to a text model -------------------------------------------------
+# --- applying the requests to the sandbox's Docs model ------------------------------------
 
 
-def test_applied_requests_leave_the_section_above_the_old_text_with_ranges_on_their_text(mini):
-    doc = TextDoc("1:1 · Tue 24 Nov 2026\nold answer\n")
-    write = section_requests(mini, 1, range_prefix="s")
-    doc.apply(write.requests)
-    section = MINI_TEXT.replace("\t", "")
-    assert doc.text() == section + "1:1 · Tue 24 Nov 2026\nold answer\n"
-    assert doc.text(1, 1 + write.length) == section
-    assert doc.ranges["s"] == (1, 1 + write.length)
-    assert doc.text(*doc.ranges["s.needs"]) == "Needs from José Álvarez\n\n"
-    assert doc.text(*doc.ranges["s.commitments"]) == "Commitments\n王芳\nstep\n"
-    assert doc.text(*doc.ranges["s.open_items"]) == "Open\nSam 🚀 Rivera intro (from Tue 24 Nov 2026)\n"
-    assert ('{"italic": true}', " (from Tue 24 Nov 2026)") in doc.styled
-    assert ('{"italic": true}', "José Álvarez") in doc.styled
-    assert ("BULLET_CHECKBOX", "王芳\n\tstep\n") in doc.styled
-    assert ('{"namedStyleType": "HEADING_2"}', "Obstacle, 王芳?\n") in doc.styled
+def body(doc: Document) -> list[tuple[str, int | None, str]]:
+    """(named style, list nesting level or None, text) per paragraph."""
+    content = doc.to_json()["body"]["content"][1:]
+    rows = []
+    for element in content:
+        paragraph = element["paragraph"]
+        bullet = paragraph.get("bullet")
+        text = "".join(run["textRun"]["content"] for run in paragraph["elements"])
+        level = bullet.get("nestingLevel", 0) if bullet is not None else None
+        rows.append((paragraph["paragraphStyle"]["namedStyleType"], level, text))
+    return rows
 
 
-def test_mixed_nested_lists_keep_every_index_right_after_tabs_are_removed():
+def styled_runs(doc: Document) -> list[tuple[str, dict]]:
+    """(text, textStyle) of every run with a style of its own. Docs may give a paragraph's
+    newline the style of the text before it; the newline is left out here."""
+    return [
+        (element["textRun"]["content"].rstrip("\n"), element["textRun"]["textStyle"])
+        for part in doc.to_json()["body"]["content"][1:]
+        for element in part["paragraph"]["elements"]
+        if element["textRun"]["textStyle"]
+    ]
+
+
+def named_ranges(doc: Document) -> dict[str, tuple[int, int]]:
+    ranges = {}
+    for name, group in doc.to_json().get("namedRanges", {}).items():
+        (only,) = group["namedRanges"]
+        (span,) = only["ranges"]
+        ranges[name] = (span.get("startIndex", 0), span["endIndex"])
+    return ranges
+
+
+def between(body_text: str, start: int, end: int) -> str:
+    """The body text from index `start` to `end` (UTF-16 units; index 1 is the first character)."""
+    units = body_text.encode("utf-16-le")
+    return units[2 * (start - 1) : 2 * (end - 1)].decode("utf-16-le")
+
+
+def expected_body(model: DocumentModel) -> list[tuple[str, int | None, str]]:
+    return [
+        (
+            f"HEADING_{block.level}" if block.kind == "heading" else "NORMAL_TEXT",
+            block.level if block.is_list else None,
+            block.text + "\n",
+        )
+        for block in model.blocks
+    ]
+
+
+def test_newest_section_goes_on_top_in_the_sandbox_with_styles_lists_and_ranges(tmp_path):
+    path = tmp_path / "mini.md"
+    path.write_text(MINI_TEMPLATE, encoding="utf-8")
+    template = load_template(path)
+    context = dict(manager_name="José Álvarez", report_name="Sam 🚀 Rivera")
+    first = template.render(
+        AgendaContext(
+            **context,
+            meeting_date=date(2026, 12, 1),
+            open_items=(OpenItem("Intro to 王芳", date(2026, 11, 24)),),
+        )
+    )
+    second = template.render(AgendaContext(**context, meeting_date=date(2026, 12, 8)))
+    doc = Document.new("doc-1", "José Álvarez / Sam 🚀 Rivera")
+    first_write = section_requests(first, 1, range_prefix="coach.m.a")
+    doc.apply(first_write.requests)
+    second_write = section_requests(second, 1, range_prefix="coach.m.b")
+    doc.apply(second_write.requests)
+
+    assert body(doc) == expected_body(second) + expected_body(first) + [("NORMAL_TEXT", None, "\n")]
+    shift = second_write.length
+    ranges = named_ranges(doc)
+    assert ranges["coach.m.b"] == (1, 1 + shift)
+    assert ranges["coach.m.a"] == (1 + shift, 1 + shift + first_write.length)
+    for key, (start, end) in second_write.ranges.items():
+        assert ranges[f"coach.m.b.{key}"] == (start, end)
+    for key, (start, end) in first_write.ranges.items():
+        assert ranges[f"coach.m.a.{key}"] == (start + shift, end + shift)
+    assert between(doc.text(), *ranges["coach.m.a.needs"]) == "Needs from José Álvarez\n\n"
+    assert between(doc.text(), *ranges["coach.m.b.commitments"]) == "Commitments\nSam 🚀 Rivera\nstep\n"
+    open_item = ranges["coach.m.a.open_items"][0] + len("Open\n")
+    assert doc.is_checked(open_item) is False  # a real, unticked checklist item
+    assert styled_runs(doc) == [
+        ("Nothing open from last time.", {"italic": True}),
+        ("José Álvarez", {"italic": True}),
+        (" (from Tue 24 Nov 2026)", {"italic": True}),
+        ("José Álvarez", {"italic": True}),
+    ]
+
+
+def test_nested_mixed_lists_keep_every_index_right_in_the_sandbox():
     model = DocumentModel(
         (
             Block("heading", (Run("Commitments 🎯"),), 2, "commitments"),
@@ -361,22 +389,59 @@ def test_mixed_nested_lists_keep_every_index_right_after_tabs_are_removed():
             Block("heading", (Run("Needs"),), 2, "needs"),
             Block("bullet", (Run("n"),), 0),
             Block("bullet", (Run("n1", italic=True),), 1),
+            Block("paragraph", (Run("end", link="https://example.com/"),)),
         )
     )
-    doc = TextDoc("before\n")
+    doc = Document.new("doc-2", "t")
+    doc.type_text(1, "Older heading")
+    doc.apply(
+        [
+            {
+                "updateParagraphStyle": {
+                    "range": {"startIndex": 1, "endIndex": 14},
+                    "paragraphStyle": {"namedStyleType": "HEADING_1"},
+                    "fields": "namedStyleType",
+                }
+            }
+        ]
+    )
     write = section_requests(model, 1, range_prefix="p")
-    doc.apply(write.requests)
-    assert doc.text(*doc.ranges["p.commitments"]) == "Commitments 🎯\na\na1 🚀\na2\nc1\nc2 王\n"
-    assert doc.text(*doc.ranges["p.needs"]) == "Needs\nn\nn1\n"
-    assert doc.text(*doc.ranges["p"]) == doc.text()[: -len("before\n")]
-    assert ('{"bold": true}', "a2") in doc.styled
-    assert ('{"italic": true}', "n1") in doc.styled
-    assert [(kind, text) for kind, text in doc.styled if kind.startswith("BULLET")] == [
-        ("BULLET_DISC_CIRCLE_SQUARE", "n\n\tn1\n"),
-        ("BULLET_CHECKBOX", "c1\n\tc2 王\n"),
-        ("BULLET_DISC_CIRCLE_SQUARE", "a\n\ta1 🚀\n\t\ta2\n"),
-    ]
     check_requests(write.requests)
+    doc.apply(write.requests)
+    assert body(doc) == expected_body(model) + [("HEADING_1", None, "Older heading\n")]
+    ranges = named_ranges(doc)
+    assert ranges == {"p": (1, 1 + write.length), **{f"p.{k}": v for k, v in write.ranges.items()}}
+    assert between(doc.text(), *ranges["p.commitments"]) == "Commitments 🎯\na\na1 🚀\na2\nc1\nc2 王\n"
+    assert between(doc.text(), *ranges["p.needs"]) == "Needs\nn\nn1\nend\n"
+    assert doc.is_checked(1 + utf16_len("Commitments 🎯\na\na1 🚀\na2\nc1\n")) is False
+    runs = styled_runs(doc)
+    assert ("a2", {"bold": True}) in runs
+    assert ("n1", {"italic": True}) in runs
+    assert [(text, style["link"]) for text, style in runs if "link" in style] == [
+        ("end", {"url": "https://example.com/"})
+    ]
+
+
+def test_html_converts_in_the_sandbox_to_the_same_paragraphs_with_box_marks():
+    model = DocumentModel(
+        (
+            Block("heading", (Run("1:1 · Tue 1 Dec 2026"),), 1),
+            Block("paragraph", (Run("Hi "), Run("Sam 🚀", bold=True), Run("!", link="https://e.com/"))),
+            Block("bullet", (Run("a"),), 0),
+            Block("bullet", (Run("b", italic=True),), 1),
+            Block("checkbox", (Run("王"),), 0),
+            Block("heading", (Run("Needs"),), 2, "needs"),
+        )
+    )
+    doc = Document.from_html("doc-3", "t", to_html(model))
+    assert body(doc) == [
+        ("HEADING_1", None, "1:1 · Tue 1 Dec 2026\n"),
+        ("NORMAL_TEXT", None, "Hi Sam 🚀!\n"),
+        ("NORMAL_TEXT", 0, "a\n"),
+        ("NORMAL_TEXT", 1, "b\n"),
+        ("NORMAL_TEXT", 0, "☐ 王\n"),
+        ("HEADING_2", None, "Needs\n"),
+    ]
 
 
 def test_bad_arguments_are_refused(mini):
@@ -400,6 +465,11 @@ def test_runs_refuse_text_that_would_break_paragraphs_or_be_stripped_by_docs():
 def test_lengths_are_utf16_units():
     model = DocumentModel((Block("paragraph", (Run("é王🚀"),)), Block("bullet", (), 0)))
     assert model.text_length_utf16() == 1 + 1 + 2 + 1 + 1
+
+
+def test_section_keys_are_unique():
+    with pytest.raises(ValueError, match="repeat"):
+        DocumentModel((Block("heading", (Run("a"),), 2, "needs"), Block("heading", (Run("b"),), 2, "needs")))
 
 
 def test_list_levels_cannot_skip():
