@@ -10,6 +10,7 @@ from .world import World
 
 # Modules that register API handlers (with api.handles) and, optionally, a blueprint ``bp``.
 API_MODULES = (
+    "oauth", "directory_api",
 )
 
 

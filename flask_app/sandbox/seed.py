@@ -12,6 +12,8 @@ DOMAIN = "example.com"
 # "module:function" pairs, each called as function(tx, seed_dir) in this order; seed_dir is None
 # for an empty world (which still has its OAuth clients and service account).
 SEEDERS = (
+    "oauth:seed_auth",
+    "directory_api:seed_directory",
 )
 
 
