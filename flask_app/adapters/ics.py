@@ -83,6 +83,9 @@ class _IcsFile:
             self.calendar = icalendar.Calendar.from_ical(text)
         except ValueError as error:
             raise InputError(f"{path}: not a valid iCalendar file: {_first_line(error)}") from error
+        if self.calendar.name != "VCALENDAR":
+            raise InputError(f"{path}:1: not a valid iCalendar file: expected BEGIN:VCALENDAR, "
+                             f"found BEGIN:{self.calendar.name}")
         begins = [n for n, line in enumerate(self._lines, 1) if line.upper().startswith("BEGIN:")]
         self._begin_line = {id(c): n for c, n in zip(self.calendar.walk(), begins)}
         for component in self.calendar.walk():

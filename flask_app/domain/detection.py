@@ -124,7 +124,9 @@ _EVENT_RULES = (_cancelled, _special_type, _all_day, _too_long)
 def _not_two(event, people, directory, settings) -> list[str]:
     if len(people) == 2:
         return []
-    return [f"excluded: {len(people)} people, not two" if people else "excluded: nobody attends"]
+    if len(people) < 2:
+        return ["excluded: only one person" if people else "excluded: nobody attends"]
+    return [f"excluded: {len(people)} people, not two"]
 
 
 def _declined(event, people, directory, settings) -> list[str]:
