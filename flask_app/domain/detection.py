@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
@@ -55,7 +55,13 @@ class DetectionSettings:
     include_skip_level: bool = False
     include_peer: bool = False
     require_title_or_recurrence: bool = True
-    title_phrases: tuple[str, ...] = field(default=DEFAULT_TITLE_PHRASES)
+    title_phrases: tuple[str, ...] = DEFAULT_TITLE_PHRASES
+
+    def __post_init__(self):
+        if self.max_duration <= timedelta(0):
+            raise ValueError(f"max_duration must be positive, not {self.max_duration}")
+        if not all(phrase.strip() for phrase in self.title_phrases):
+            raise ValueError("title_phrases must not contain blank phrases")
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,7 @@ def _decide(people: tuple[str, ...], directory: Directory | None, settings: Dete
     if directory.is_above(a, b):
         relation = f"skip-level: {a} is above {b}'s manager {normalize_email(directory.chain(b)[0].email)}"
         if not settings.include_skip_level:
-            return _verdict(relation, signals, False, a, b, "skip-level one-on-ones are not included")
+            return _verdict(relation, signals, False, None, None, "skip-level one-on-ones are not included")
         return _verdict(relation, signals, enough, a, b, one_off)
     relation = f"no reporting line between {a} and {b}: peers"
     if not settings.include_peer:

@@ -176,6 +176,12 @@ def test_classify(evt, directory, settings, expected, pair, reason):
     assert reason in detection.reasons
 
 
+@pytest.mark.parametrize("fields", [{"max_duration": timedelta(0)}, {"title_phrases": ("1:1", " ")}])
+def test_settings_refuse_nonsense(fields):
+    with pytest.raises(ValueError):
+        DetectionSettings(**fields)
+
+
 def test_the_table_is_big_enough():
     assert len(CASES) >= 40 and len({case[0] for case in CASES}) == len(CASES)
 
