@@ -1,0 +1,40 @@
+"""The organisation's people from the Admin SDK Directory API."""
+from __future__ import annotations
+
+from googleapiclient.errors import HttpError
+
+from ..domain.people import Directory, Person
+from .google_clients import translate
+
+RETRIES = 4
+
+
+def load_directory(service) -> Directory:
+    """Every user of the customer, with manager relations and org units."""
+    people = []
+    page_token = None
+    while True:
+        try:
+            page = service.users().list(customer="my_customer", projection="full",
+                                        maxResults=500, pageToken=page_token,
+                                        ).execute(num_retries=RETRIES)
+        except HttpError as error:
+            raise translate(error, "directory.users.list") from error
+        people += [_person(user) for user in page.get("users", [])]
+        page_token = page.get("nextPageToken")
+        if not page_token:
+            return Directory(people)
+
+
+def _person(user: dict) -> Person:
+    name = user.get("name", {})
+    manager = next((r.get("value") for r in user.get("relations", [])
+                    if r.get("type") == "manager"), None)
+    title = next((o.get("title", "") for o in user.get("organizations", []) if o.get("primary")),
+                 "")
+    return Person(email=user["primaryEmail"].lower(),
+                  name=name.get("fullName") or user["primaryEmail"],
+                  manager_email=manager.lower() if manager else None,
+                  org_unit_path=user.get("orgUnitPath", "/"), title=title,
+                  given_name=name.get("givenName", ""), family_name=name.get("familyName", ""),
+                  is_admin=user.get("isAdmin", False))

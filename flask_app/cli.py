@@ -1,0 +1,72 @@
+"""The ``coach`` command line."""
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from .config import load_settings
+from .errors import CoachError
+
+
+class _Group(click.Group):
+    """Show project errors as one clear line and exit non-zero."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CoachError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+def main(verbose: bool) -> None:
+    """One-on-One Coach: coaching agendas in managers' one-on-ones."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.group()
+def sandbox() -> None:
+    """The Workspace sandbox: a local stand-in for the Google APIs."""
+
+
+@sandbox.command("serve")
+@click.option("--port", default=8443, show_default=True)
+def sandbox_serve(port: int) -> None:
+    """Serve the sandbox over HTTPS until interrupted (seeding it when empty)."""
+    from .sandbox.seed import seed_world
+    from .sandbox.server import SandboxServer
+    settings = load_settings()
+    server = SandboxServer(settings.sandbox_dir, port=port)
+    if server.world.is_empty():
+        seed_world(server.world)
+    click.echo(f"Workspace sandbox at {server.url} (CA: {server.ca_file})")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+@sandbox.command("reset")
+def sandbox_reset() -> None:
+    """Restore the sandbox to the demo organisation's seed."""
+    from .sandbox.seed import seed_world
+    from .sandbox.world import World
+    settings = load_settings()
+    seed_world(World(settings.sandbox_dir / "world.sqlite"))
+    click.echo("Sandbox reset to the demo organisation.")
+
+
+def _register_commands() -> None:
+    from .commands.demo import demo
+    from .commands.scan import scan
+    from .commands.sync import sync
+    for command in (demo, scan, sync):
+        main.add_command(command)
+
+
+_register_commands()

@@ -1,0 +1,112 @@
+"""Settings, read from environment variables. This module is the one list of them.
+
+| variable | default | meaning |
+|---|---|---|
+| COACH_INSTANCE_DIR | ./instance | local state: database, sandbox world, keys |
+| COACH_DATABASE_URL | sqlite:///<instance>/coach.sqlite | the service's store (PostgreSQL in production) |
+| COACH_SECRET_KEY | generated per instance | Flask session signing and refresh-token encryption |
+| COACH_GOOGLE_API_ROOT | (empty: the sandbox) | "google" for Google's own APIs, or a sandbox URL |
+| COACH_SANDBOX_CA | <instance>/sandbox/tls/ca.pem | CA that signs the sandbox's certificate |
+| COACH_SERVICE_ACCOUNT_FILE | (sandbox's key) | service-account key with domain-wide delegation |
+| COACH_OAUTH_CLIENT_ID / _SECRET | sandbox web client | OAuth web client for HR sign-in |
+| COACH_ADDON_AUDIENCE | (the request URL) | expected audience of add-on ID tokens |
+| COACH_ADDON_SERVICE_ACCOUNT | (none) | email claim expected in add-on ID tokens |
+| COACH_DOMAIN | example.com | the organisation's primary domain |
+| COACH_ADMIN_EMAIL | (the sandbox's admin) | Workspace admin to read the directory as |
+| COACH_LOOKAHEAD_DAYS | 14 | how far ahead meetings get an agenda section |
+| COACH_GATHER_GRACE_MINUTES | 30 | wait after a meeting ends before gathering its notes |
+| COACH_TEMPLATES_DIR | ./agendas | Markdown agenda templates |
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_dir: Path
+    database_url: str
+    secret_key: str
+    google_api_root: str
+    sandbox_ca: Path
+    service_account_file: Path | None
+    oauth_client_id: str
+    oauth_client_secret: str
+    addon_audience: str
+    addon_service_account: str
+    domain: str
+    admin_email: str
+    lookahead_days: int
+    gather_grace_minutes: int
+    templates_dir: Path
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return self.instance_dir / "sandbox"
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.google_api_root != "google"
+
+
+def load_settings(env: dict | None = None, **overrides) -> Settings:
+    """Settings from ``env`` (default: the process environment), then ``overrides``."""
+    env = dict(os.environ if env is None else env)
+    instance = Path(env.get("COACH_INSTANCE_DIR") or PROJECT_ROOT / "instance").resolve()
+    values = dict(
+        instance_dir=instance,
+        database_url=env.get("COACH_DATABASE_URL") or f"sqlite:///{instance / 'coach.sqlite'}",
+        secret_key=env.get("COACH_SECRET_KEY") or _instance_secret(instance),
+        google_api_root=env.get("COACH_GOOGLE_API_ROOT", ""),
+        sandbox_ca=Path(env.get("COACH_SANDBOX_CA") or instance / "sandbox" / "tls" / "ca.pem"),
+        service_account_file=Path(env["COACH_SERVICE_ACCOUNT_FILE"])
+        if env.get("COACH_SERVICE_ACCOUNT_FILE") else None,
+        oauth_client_id=env.get("COACH_OAUTH_CLIENT_ID", ""),
+        oauth_client_secret=env.get("COACH_OAUTH_CLIENT_SECRET", ""),
+        addon_audience=env.get("COACH_ADDON_AUDIENCE", ""),
+        addon_service_account=env.get("COACH_ADDON_SERVICE_ACCOUNT", ""),
+        domain=env.get("COACH_DOMAIN", "example.com"),
+        admin_email=env.get("COACH_ADMIN_EMAIL", ""),
+        lookahead_days=_int(env, "COACH_LOOKAHEAD_DAYS", 14),
+        gather_grace_minutes=_int(env, "COACH_GATHER_GRACE_MINUTES", 30),
+        templates_dir=Path(env.get("COACH_TEMPLATES_DIR") or PROJECT_ROOT / "agendas"),
+    )
+    values.update(overrides)
+    settings = Settings(**values)
+    if settings.google_api_root == "google" and settings.service_account_file is None:
+        raise ConfigError("COACH_GOOGLE_API_ROOT=google needs COACH_SERVICE_ACCOUNT_FILE "
+                          "(a service-account key with domain-wide delegation).")
+    if settings.google_api_root == "google" and not settings.admin_email:
+        raise ConfigError("COACH_GOOGLE_API_ROOT=google needs COACH_ADMIN_EMAIL (a Workspace "
+                          "admin the service reads the directory as).")
+    if settings.lookahead_days < 1:
+        raise ConfigError("COACH_LOOKAHEAD_DAYS must be at least 1.")
+    return settings
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret kept in the instance folder, made on first use."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,155 @@
+"""What one sync changes in a pair doc, decided against a snapshot of it (pure).
+
+Given the doc as it is, the sections the service already wrote and the meetings as the
+calendar now has them, :func:`compose` returns one batch of requests and what became of each
+meeting. Nothing a person typed is overwritten or deleted: a cancelled meeting's section goes
+only when it is exactly as written, and a moved meeting's title changes only when nobody
+edited it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable
+
+from .agenda import section_title
+from .doc_edits import DocEdits
+from .docs_requests import section_requests
+from .document import Block, DocumentModel, Run, utf16_len
+from .occurrences import Occurrence
+from .sections import (PlacedSection, content_hash, insert_index, open_items, placed_sections,
+                       range_name)
+from .snapshot import DocSnapshot
+
+HEADER_RANGE = "coach.header"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A section as the service wrote it (what the store remembers of it)."""
+
+    occurrence: str
+    range_name: str
+    start: datetime
+    title: str
+    content_hash: str
+
+
+@dataclass
+class Outcome:
+    """The result of composing: the batch and the meetings' new records."""
+
+    requests: list[dict]
+    written: list[Written] = field(default_factory=list)      # new or redated sections
+    removed: list[str] = field(default_factory=list)          # occurrence keys
+    kept: list[str] = field(default_factory=list)             # cancelled but written in
+    adopted: list[Written] = field(default_factory=list)      # found in the doc, not in store
+
+
+def body_hash(model_or_text: DocumentModel | str) -> str:
+    """Hash of a section's text below its title (the part people write in)."""
+    if isinstance(model_or_text, DocumentModel):
+        text = "".join(b.text + "\n" for b in model_or_text.blocks[1:])
+    else:
+        text = model_or_text
+    return content_hash(text)
+
+
+def section_body_text(doc: DocSnapshot, name: str) -> str | None:
+    extent = doc.range(name)
+    if extent is None:
+        return None
+    paragraphs = doc.paragraphs_in(*extent)
+    return "".join(p.text + "\n" for p in paragraphs[1:])
+
+
+def header_model(manager_name: str, report_name: str) -> DocumentModel:
+    return DocumentModel((
+        Block("paragraph", (Run(f"One-on-ones · {manager_name} & {report_name}", bold=True),)),
+        Block("paragraph", (Run("Each meeting has its own section, newest on top. Answer under "
+                                "the questions before or during the meeting; strike through or "
+                                "start with ✓ what is done.", italic=True),)),
+    ))
+
+
+def compose(doc: DocSnapshot, written: dict[str, Written], *, insert: list[Occurrence],
+            redate: list[tuple[Written, Occurrence]], remove: list[Written],
+            render: Callable[[Occurrence, tuple], DocumentModel], header: DocumentModel,
+            ) -> Outcome:
+    """One batch that brings the doc in line with the calendar."""
+    edits = DocEdits({name: doc.range(name) for name in doc.named_ranges})
+    outcome = Outcome(edits.requests)
+    days = {w.range_name: w.start.date() for w in written.values()}
+    for w in remove:
+        text = section_body_text(doc, w.range_name)
+        if text is None:
+            outcome.removed.append(w.occurrence)
+        elif body_hash(text) == w.content_hash:
+            edits.delete(*edits.ranges[w.range_name])
+            days.pop(w.range_name, None)
+            outcome.removed.append(w.occurrence)
+        else:
+            outcome.kept.append(w.occurrence)
+    for w, meeting in redate:
+        extent = doc.range(w.range_name)
+        new_title = section_title(meeting.start.date())
+        days[w.range_name] = meeting.start.date()
+        title_paragraph = doc.paragraph_at(extent[0]) if extent else None
+        if title_paragraph is not None and title_paragraph.text == w.title != new_title:
+            start = edits.ranges[w.range_name][0]
+            edits.replace_inside(start, start + utf16_len(w.title), new_title)
+            outcome.written.append(Written(w.occurrence, w.range_name, meeting.start, new_title,
+                                           w.content_hash))
+        else:
+            outcome.written.append(Written(w.occurrence, w.range_name, meeting.start, w.title,
+                                           w.content_hash))
+    if insert and HEADER_RANGE not in edits.ranges:
+        _insert(edits, doc, 1, header, HEADER_RANGE)
+    for meeting in sorted(insert, key=lambda m: m.start):
+        name = range_name(meeting.key)
+        if name in edits.ranges:  # written by an earlier run that crashed before recording
+            text = section_body_text(doc, name) or ""
+            title = doc.paragraph_at(doc.range(name)[0]).text
+            outcome.adopted.append(Written(meeting.key, name, meeting.start, title,
+                                           body_hash(text)))
+            days[name] = meeting.start.date()
+            continue
+        day = meeting.start.date()
+        sections = _placed(edits, days)
+        earlier = [s for s in placed_sections(doc, days) if s.day < day]
+        model = render(meeting, open_items(doc, earlier))
+        index = insert_index(doc, sections, day)
+        if not sections:
+            index = edits.ranges[HEADER_RANGE][1]
+        _insert(edits, doc, index, model, name, original=_original_index(edits, doc, index))
+        days[name] = day
+        outcome.written.append(Written(meeting.key, name, meeting.start,
+                                       model.blocks[0].text, body_hash(model)))
+    return outcome
+
+
+def _placed(edits: DocEdits, days: dict[str, date]) -> list[PlacedSection]:
+    return sorted((PlacedSection(name, *edits.ranges[name], day) for name, day in days.items()
+                   if name in edits.ranges), key=lambda s: s.start)
+
+
+def _original_index(edits: DocEdits, doc: DocSnapshot, index: int) -> int | None:
+    """Where in the snapshot the paragraph now starting at ``index`` started (if it did)."""
+    for name, (start, end) in edits.ranges.items():
+        original = doc.range(name)
+        if original is None:
+            continue
+        if start == index:
+            return original[0]
+        if end == index:
+            return original[1]
+    if doc.range(HEADER_RANGE) is None and edits.ranges.get(HEADER_RANGE, (0, 0))[1] == index:
+        return 1  # just below a header inserted in this batch: the doc's first paragraph
+    return None
+
+
+def _insert(edits: DocEdits, doc: DocSnapshot, index: int, model: DocumentModel, name: str,
+            original: int | None = 1) -> None:
+    paragraph = doc.paragraph_at(original) if original is not None else None
+    edits.insert(index, section_requests(model, index, range_prefix=name),
+                 unbullet=bool(paragraph and paragraph.is_list))

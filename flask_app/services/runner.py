@@ -1,0 +1,65 @@
+"""The composition root for passes over the organisation: who is enabled, and one sync each.
+
+The same functions back ``coach sync``, the cron handler and (later) the task-queue handler.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable
+
+from ..adapters.directory import load_directory
+from ..config import Settings
+from ..domain.agenda import load_templates
+from ..domain.people import Directory
+from .store import ManagerState, Store
+from .sync import AgendaSync, SyncResult
+
+log = logging.getLogger(__name__)
+DEFAULT_TEMPLATE = "one-on-one"
+
+
+def enabled_managers(store: Store, directory: Directory) -> list[str]:
+    """Managers whose calendars the service watches.
+
+    Until HR's console narrows it (org units), every person with a report in the directory is
+    enabled; a manager switched off in the store stays off.
+    """
+    known = {state.email: state for state in store.managers(enabled_only=False)}
+    managers = sorted({p.manager_email for p in directory if p.manager_email} & {
+        p.email for p in directory})
+    return [email for email in managers if email not in known or known[email].enabled]
+
+
+@dataclass
+class SyncPass:
+    """One pass over every enabled manager."""
+
+    settings: Settings
+    store: Store
+    workspace: object
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+
+    def agenda_sync(self, directory: Directory) -> AgendaSync:
+        templates = load_templates(self.settings.templates_dir)
+        return AgendaSync(self.store, self.workspace, directory, templates[DEFAULT_TEMPLATE],
+                          lookahead=timedelta(days=self.settings.lookahead_days),
+                          clock=self.clock)
+
+    def directory(self) -> Directory:
+        return load_directory(self.workspace.service("directory", self.workspace.admin_email))
+
+    def run(self, managers: Iterable[str] | None = None,
+            progress: Callable[[Iterable[str]], Iterable[str]] = lambda x: x,
+            ) -> list[SyncResult]:
+        directory = self.directory()
+        sync = self.agenda_sync(directory)
+        chosen = list(managers) if managers else enabled_managers(self.store, directory)
+        results = []
+        for manager in progress(chosen):
+            if self.store.manager(manager) is None:
+                self.store.save_manager(ManagerState(manager))
+            results.append(sync.run(manager))
+        return results
+

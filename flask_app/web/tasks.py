@@ -1,0 +1,26 @@
+"""Scheduled work: the cron sweep that syncs every enabled manager (see cron.yaml)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, current_app, request
+
+from . import coach
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+log = logging.getLogger(__name__)
+
+
+@bp.get("/sync")
+def sync_all():
+    """Run one sync pass; App Engine cron marks its calls with X-Appengine-Cron."""
+    if request.headers.get("X-Appengine-Cron") != "true" and not current_app.testing \
+            and not current_app.config.get("COACH_DEMO"):
+        abort(403)
+    results = coach().sync_pass().run()
+    summary = {"managers": len(results),
+               "sections_added": sum(r.sections_added for r in results),
+               "docs_created": sum(r.docs_created for r in results),
+               "problems": sum(len(r.problems) for r in results)}
+    log.info("sync pass: %s", summary)
+    return summary
