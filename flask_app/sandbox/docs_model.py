@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from flask_app.sandbox import docs_html
 from flask_app.sandbox.docs_requests import (
     BOOLEAN_TEXT_FIELDS, CHECKBOX, LINK_COLOR, PARAGRAPH_FIELDS, TEXT_FIELDS, DocsRequestError,
-    apply_request, infer_preset, preset_levels)
+    apply_request, infer_preset, preset_levels, strip_controls)
 
 __all__ = ["DocsRequestError", "Document", "DocBody"]
 
@@ -153,7 +153,7 @@ class DocBody:
         pos = self.position(index)
         if style is None:  # the text just before, or the paragraph's first character at its start
             style = self.chars[pos - 1 if pos > span.start_pos else pos].style
-        self.chars[pos:pos] = [Char(ch, style, self._split(span.para) if ch == "\n" else None)
+        self.chars[pos:pos] = [Char(ch, style, self.split_para(span.para) if ch == "\n" else None)
                                for ch in text]
         self._changed()
         added = width(text)
@@ -172,7 +172,7 @@ class DocBody:
         """Replace [start, end) by `text` in `style`; ranges around the old text cover the new one."""
         span = self.paragraph_at(start)
         a, b = self.position(start), self.position(end)
-        self.chars[a:b] = [Char(ch, style, self._split(span.para) if ch == "\n" else None) for ch in text]
+        self.chars[a:b] = [Char(ch, style, self.split_para(span.para) if ch == "\n" else None) for ch in text]
         self._changed()
         delta = width(text) - (end - start)
         self._remap(lambda p, is_end: p if p <= start else (
@@ -188,7 +188,7 @@ class DocBody:
                          self.chars[match.start()].style)
         return len(matches)
 
-    def _split(self, para: Para) -> Para:
+    def split_para(self, para: Para) -> Para:
         """The paragraph a newline inserted into `para` starts: same style, new heading id, unticked."""
         style = dict(para.style)
         if "headingId" in style:
@@ -497,11 +497,12 @@ class Document:
         body = self._body.clone()
         spans = body.paragraphs()
         span = spans[-1] if after_index is None else _paragraph_holding(spans, after_index)
+        text = strip_controls(text)
         body.insert(span.end_index - 1, "\n" + text)
         old_end = span.nl_pos + 1 + len(text)  # the paragraph's own newline now closes the new text
         new_para = Para(_normal_style(direction=span.para.style.get("direction")))
         if span.para.bullet is not None or span.para.style.get("namedStyleType") not in _HEADINGS:
-            new_para = body._split(span.para)
+            new_para = body.split_para(span.para)
         body.chars[span.nl_pos] = replace(body.chars[span.nl_pos], para=span.para)
         body.chars[old_end] = replace(body.chars[old_end], para=new_para)
         self._body = body

@@ -420,7 +420,7 @@ def infer_preset(levels: list[dict]) -> str | None:
     if levels and levels[0].get("glyphType") == "GLYPH_TYPE_UNSPECIFIED" and "glyphSymbol" not in levels[0]:
         return CHECKBOX
     glyphs = [_glyph(level) for level in levels[:3]]
-    for preset in BULLET_PRESETS:
+    for preset in sorted(BULLET_PRESETS):
         if [_glyph(level) for level in preset_levels(preset)[:len(glyphs)]] == glyphs:
             return preset
     return None
