@@ -13,6 +13,7 @@ import re
 import secrets
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from flask_app.sandbox import docs_html
 from flask_app.sandbox.docs_requests import (
@@ -196,7 +197,8 @@ class DocBody:
         return Para(style, copy.deepcopy(para.bullet))
 
     # --- named ranges --------------------------------------------------------------------------------
-    def _remap(self, move) -> None:
+    def _remap(self, move: Callable[[int, bool], int]) -> None:
+        """Move every range edge with `move(index, is_end)`; drop what became empty."""
         for named in self.named:
             named.spans = [[move(s, False), move(e, True)] for s, e in named.spans]
             named.spans = [span for span in named.spans if span[0] < span[1]]
@@ -229,8 +231,8 @@ class DocBody:
         self.replace(start, end, text, self.chars[self.position(start)].style)
         for named in self.named:
             if named.range_id == range_id:
-                named.spans = [[start, start + width(text)]]
-        self.named = [named for named in self.named if named.spans[0][0] < named.spans[0][1]]
+                named.spans = [[start, start + width(text)]] if text else []
+        self.named = [named for named in self.named if named.spans]
 
     # --- styles --------------------------------------------------------------------------------------
     def set_para(self, span: Span, para: Para) -> None:
@@ -289,8 +291,9 @@ class DocBody:
             para = self.chars[span.nl_pos - tabs].para
             bullet = {"listId": list_id, **({"nestingLevel": level} if level else {}),
                       "textStyle": copy.deepcopy(levels[level].get("textStyle", {}))}
-            style = dict(para.style, indentFirstLine=levels[level]["indentFirstLine"],
-                         indentStart=levels[level]["indentStart"])
+            style = dict(para.style)
+            style.update({key: copy.deepcopy(levels[level][key])
+                          for key in ("indentFirstLine", "indentStart") if key in levels[level]})
             same_list = para.bullet is not None and para.bullet.get("listId") == list_id
             self.chars[span.nl_pos - tabs] = replace(
                 self.chars[span.nl_pos - tabs],
@@ -465,6 +468,19 @@ class Document:
                                          "ranges": [{"startIndex": s, "endIndex": e} for s, e in named.spans]})
         return groups
 
+    def to_state(self) -> dict:
+        """Everything needed to rebuild this document, hidden checklist ticks included (for storage)."""
+        return {"document": self.to_json(include_tabs_content=True),
+                "checked": [span.start_index for span in self._body.paragraphs() if span.para.checked]}
+
+    @classmethod
+    def from_state(cls, state: dict) -> Document:
+        """The document `to_state` stored."""
+        document = cls.from_json(state["document"])
+        for start_index in state.get("checked", []):
+            document.set_checked(start_index)
+        return document
+
     def apply(self, requests: list[dict]) -> list[dict]:
         """A batchUpdate: validate and apply in order, all or nothing; return the replies."""
         if not isinstance(requests, list) or not requests:
@@ -494,6 +510,8 @@ class Document:
 
         The new paragraph continues a list like the one it follows; after a heading it is normal text.
         """
+        if "\n" in text:
+            raise ValueError("append_paragraph types one paragraph: its text cannot contain a newline")
         body = self._body.clone()
         spans = body.paragraphs()
         span = spans[-1] if after_index is None else _paragraph_holding(spans, after_index)

@@ -692,3 +692,19 @@ def test_a_paragraph_appended_without_an_index_goes_at_the_end():
     document.append_paragraph("Bye")
 
     assert document.text() == "Hello\n\nBye\n"
+
+
+def test_stored_state_brings_back_the_document_and_its_ticks():
+    document = checklist()
+    document.set_checked(10)
+
+    restored = Document.from_state(json.loads(json.dumps(document.to_state())))
+
+    assert restored.to_json() == document.to_json()
+    assert restored.is_checked(10) and not restored.is_checked(1)
+    assert Document.from_json(document.to_json()).is_checked(10) is False
+
+
+def test_append_paragraph_takes_one_paragraph():
+    with pytest.raises(ValueError, match="cannot contain a newline"):
+        doc_with("Hello").append_paragraph("two\nlines")
