@@ -11,6 +11,7 @@ from .world import World
 # Modules that register API handlers (with api.handles) and, optionally, a blueprint ``bp``.
 API_MODULES = (
     "oauth", "directory_api",
+    "drive_files", "drive_permissions", "drive_batch", "docs_api",
 )
 
 
