@@ -146,11 +146,15 @@ def _tag(named_style: str) -> tuple[str, str]:
 def render(document: dict, checked: set[int], checklists: set[str]) -> str:
     """HTML for a documents.get answer; `checked` holds the start indices of ticked checklist items."""
     lists = document.get("lists", {})
-    out, open_lists = ['<div class="doc">'], []  # open_lists: (list id, closing tag) per nesting level
+    out = ['<div class="doc">']
+    open_lists: list[list] = []  # per nesting level: [list id, tag, whether an <li> is open]
 
     def close_to(depth: int) -> None:
         while len(open_lists) > depth:
-            out.append(f"</{open_lists.pop()[1]}>")
+            _, tag, item_open = open_lists.pop()
+            if item_open:
+                out[-1] += "</li>"
+            out.append(f"</{tag}>")
 
     for element in document["body"]["content"]:
         paragraph = element.get("paragraph")
@@ -168,22 +172,22 @@ def render(document: dict, checked: set[int], checklists: set[str]) -> str:
         if open_lists and open_lists[0][0] != list_id:
             close_to(0)
         close_to(level + 1)
+        if len(open_lists) == level + 1 and open_lists[level][2]:
+            out[-1] += "</li>"
+        levels = lists.get(list_id, {}).get("listProperties", {}).get("nestingLevels", [])
         while len(open_lists) <= level:
-            levels = lists.get(list_id, {}).get("listProperties", {}).get("nestingLevels", [])
-            glyph = levels[len(open_lists)].get("glyphType") if len(open_lists) < len(levels) else None
-            if list_id in checklists:
-                out.append('<ul class="checklist">')
-                open_lists.append((list_id, "ul"))
-            else:
-                tag = "ol" if glyph in _NUMBERED_GLYPHS else "ul"
-                out.append(f"<{tag}>")
-                open_lists.append((list_id, tag))
+            depth = len(open_lists)
+            glyph = levels[depth].get("glyphType") if depth < len(levels) else None
+            tag = "ol" if glyph in _NUMBERED_GLYPHS and list_id not in checklists else "ul"
+            attributes = ' class="checklist"' if list_id in checklists else ""
+            out.append(f"<{tag}{attributes}>")
+            open_lists.append([list_id, tag, False])
         if list_id in checklists:
             ticked = element["startIndex"] in checked
-            box = "☑" if ticked else "☐"
-            out.append(f'<li class="{"checked" if ticked else "unchecked"}">{box} {inner}</li>')
+            out.append(f'<li class="{"checked" if ticked else "unchecked"}">{"☑" if ticked else "☐"} {inner}')
         else:
-            out.append(f"<li>{inner}</li>")
+            out.append(f"<li>{inner}")
+        open_lists[level][2] = True
     close_to(0)
     out.append("</div>")
     return "\n".join(out)

@@ -18,7 +18,7 @@ from typing import Callable
 from flask_app.sandbox import docs_html
 from flask_app.sandbox.docs_requests import (
     BOOLEAN_TEXT_FIELDS, CHECKBOX, LINK_COLOR, PARAGRAPH_FIELDS, TEXT_FIELDS, DocsRequestError,
-    apply_request, infer_preset, preset_levels, strip_controls)
+    apply_request, infer_preset, preset_levels, strip_controls, width)
 
 __all__ = ["DocsRequestError", "Document", "DocBody"]
 
@@ -40,11 +40,6 @@ _DEFAULT_STYLE_BOOLEANS = {"HEADING_6": {"italic": True}}
 def new_id(prefix: str) -> str:
     """An id shaped like Google's: 'kix.' or 'h.' followed by 12 lowercase letters and digits."""
     return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
-
-
-def width(text: str) -> int:
-    """Length in UTF-16 code units."""
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
 
 
 def ordered(style: dict, order: tuple[str, ...]) -> dict:
@@ -531,6 +526,7 @@ class Document:
         self._body.set_para(span, replace(span.para, checked=checked))
 
     def is_checked(self, paragraph_start_index: int) -> bool:
+        """Whether the checklist item starting at `paragraph_start_index` is ticked."""
         return self._checklist_item(paragraph_start_index).para.checked
 
     def _checklist_item(self, start_index: int) -> Span:

@@ -237,13 +237,14 @@ def _create_named_range(body: DocBody, req: _Request, request: dict) -> dict:
     name = req.string(request.get("name", ""), "name")
     if not name:
         raise req.fail("The name must not be empty.")
-    if _utf16_len(name) > 256:
+    if width(name) > 256:
         raise req.fail("The name must be at most 256 characters long, measured in UTF-16 code units.")
     start, end = _range(body, req, request)
     return {"createNamedRange": {"namedRangeId": body.add_named_range(name, start, end)}}
 
 
-def _utf16_len(text: str) -> int:
+def width(text: str) -> int:
+    """Length in UTF-16 code units."""
     return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
 
 

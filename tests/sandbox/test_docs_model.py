@@ -606,7 +606,7 @@ def test_to_html_renders_headings_formatting_and_lists():
 
     for fragment in ('<h1 class="title">Weekly 1:1</h1>', '<p class="subtitle">Ana &amp; Bo</p>', "<h2>Goals</h2>",
                      "<h6>Six</h6>", "<b>bold</b>", "<i>italic</i>", '<a href="https://example.com/x">link</a>',
-                     "<ul>\n<li>First</li>\n<li>Second</li>\n<ul>\n<li>Nested</li>\n</ul>\n</ul>",
+                     "<ul>\n<li>First</li>\n<li>Second\n<ul>\n<li>Nested</li>\n</ul></li>\n</ul>",
                      "<ol>\n<li>One</li>\n</ol>", "<p>Line<br>break</p>"):
         assert fragment in html
 
