@@ -43,7 +43,10 @@ class _Importer(HTMLParser):
         elif tag in _BLOCKS:
             classes = (attributes.get("class") or "").split()
             named = next((_CLASSES[c] for c in classes if c in _CLASSES), _BLOCKS[tag])
-            self._open(Block(named))
+            if self.block is not None and self.block.list_key and not self.block.runs:
+                self.block.named_style = named  # <li><p>…</p></li>: still the list item
+            else:
+                self._open(Block(named))
         elif tag in ("ul", "ol"):
             self._close()
             if self.lists:

@@ -708,3 +708,10 @@ def test_stored_state_brings_back_the_document_and_its_ticks():
 def test_append_paragraph_takes_one_paragraph():
     with pytest.raises(ValueError, match="cannot contain a newline"):
         doc_with("Hello").append_paragraph("two\nlines")
+
+
+def test_a_paragraph_inside_a_list_item_stays_a_list_item():
+    document = Document.from_html("d", "t", "<ul><li><p>wrapped</p></li><li>plain<ul><li>deep</li></ul></li></ul>")
+
+    assert [text for _, _, text in paragraphs(document)] == ["wrapped\n", "plain\n", "deep\n"]
+    assert [paragraph(document, n)["bullet"].get("nestingLevel", 0) for n in range(3)] == [0, 0, 1]
