@@ -5,9 +5,11 @@ import copy
 import json
 from pathlib import Path
 
+import googleapiclient
 import pytest
 
 from flask_app.sandbox.docs_model import Document
+from flask_app.sandbox.docs_requests import BULLET_PRESETS, PARAGRAPH_FIELDS, REQUEST_KINDS, TEXT_FIELDS
 
 CAPTURES = Path(__file__).parent.parent / "data" / "google-captures" / "docs"
 DOCUMENTS = sorted((CAPTURES / "documents").glob("*.json"))
@@ -116,3 +118,14 @@ def test_the_numbered_list_glyphs_are_those_google_gave_a_numbered_list():
     [entry] = document.to_json()["lists"].values()
 
     assert entry["listProperties"]["nestingLevels"] == google_levels
+
+
+def test_the_model_knows_every_request_kind_style_field_and_preset_of_the_discovery_document():
+    discovery = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "docs.v1.json"
+    schemas = load(discovery)["schemas"]
+
+    assert REQUEST_KINDS == set(schemas["Request"]["properties"])
+    assert set(PARAGRAPH_FIELDS) == set(schemas["ParagraphStyle"]["properties"])
+    assert set(TEXT_FIELDS) == set(schemas["TextStyle"]["properties"])
+    presets = schemas["CreateParagraphBulletsRequest"]["properties"]["bulletPreset"]["enum"]
+    assert BULLET_PRESETS == set(presets) - {"BULLET_GLYPH_PRESET_UNSPECIFIED"}
