@@ -299,7 +299,7 @@ def _update_paragraph_style(body: DocBody, req: _Request, request: dict) -> dict
     fields = _fields(req, request, PARAGRAPH_FIELDS) - {"headingId"}  # headingId is read-only
     given = req.obj(request.get("paragraphStyle", {}), "paragraphStyle", "ParagraphStyle")
     named = given.get("namedStyleType", "NORMAL_TEXT")
-    if "namedStyleType" in fields and named not in NAMED_STYLE_TYPES:
+    if "namedStyleType" in fields and (not isinstance(named, str) or named not in NAMED_STYLE_TYPES):
         raise req.bad_value("paragraphStyle.namedStyleType",
                             "type.googleapis.com/google.apps.docs.v1.NamedStyleType", named)
     for span in body.paragraphs_overlapping(start, end):
@@ -320,9 +320,13 @@ def _update_text_style(body: DocBody, req: _Request, request: dict) -> dict:
     fields = _fields(req, request, TEXT_FIELDS)
     given = req.obj(request.get("textStyle", {}), "textStyle", "TextStyle")
     link = given.get("link")
+    if link is not None:
+        link = req.obj(link, "textStyle.link", "Link")
     if "link" in fields and link is not None and not any(link.get(kind) for kind in _LINK_KINDS):
         raise req.fail("Links must include at least one type.")
     family = given.get("weightedFontFamily")
+    if family is not None:
+        family = req.obj(family, "textStyle.weightedFontFamily", "WeightedFontFamily")
     if "weightedFontFamily" in fields and family is not None and not family.get("fontFamily"):
         raise req.fail("A weighted font family must have a non-empty font family.")
     body.update_text_style(start, end, fields, given)
@@ -331,7 +335,7 @@ def _update_text_style(body: DocBody, req: _Request, request: dict) -> dict:
 
 def _create_paragraph_bullets(body: DocBody, req: _Request, request: dict) -> dict:
     start, end = _range(body, req, request)
-    preset = request.get("bulletPreset", "BULLET_GLYPH_PRESET_UNSPECIFIED")
+    preset = req.string(request.get("bulletPreset", "BULLET_GLYPH_PRESET_UNSPECIFIED"), "bulletPreset")
     if preset not in BULLET_PRESETS:
         if preset == "BULLET_GLYPH_PRESET_UNSPECIFIED":
             raise req.fail("A bullet preset must be specified.")

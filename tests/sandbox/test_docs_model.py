@@ -715,3 +715,19 @@ def test_a_paragraph_inside_a_list_item_stays_a_list_item():
 
     assert [text for _, _, text in paragraphs(document)] == ["wrapped\n", "plain\n", "deep\n"]
     assert [paragraph(document, n)["bullet"].get("nestingLevel", 0) for n in range(3)] == [0, 0, 1]
+
+
+@pytest.mark.parametrize("request_", [
+    {"insertText": None},
+    {"insertText": {"location": "x", "text": "a"}},
+    {"insertText": {"location": {"index": 1}, "text": 5}},
+    {"createNamedRange": {"name": "n", "range": {"startIndex": True, "endIndex": 3}}},
+    {"createParagraphBullets": {"range": {"startIndex": 1, "endIndex": 3}, "bulletPreset": []}},
+    {"updateTextStyle": {"range": {"startIndex": 1, "endIndex": 3}, "fields": "link", "textStyle": {"link": "x"}}},
+    {"updateParagraphStyle": {"range": {"startIndex": 1, "endIndex": 3}, "fields": "namedStyleType",
+                              "paragraphStyle": {"namedStyleType": []}}},
+    {"replaceAllText": {"containsText": "x"}},
+], ids=lambda request_: json.dumps(request_)[:50])
+def test_a_value_of_the_wrong_type_is_refused_like_a_json_parse_error(request_):
+    with pytest.raises(DocsRequestError, match=r"^Invalid value at 'requests\[0\]\.[a-z_.]+' \("):
+        doc_with("Hello").apply([request_])
