@@ -12,6 +12,7 @@ from .world import World
 API_MODULES = (
     "oauth", "directory_api",
     "drive_files", "drive_permissions", "drive_batch", "docs_api",
+    "calendar_api", "calendar_control",
 )
 
 

@@ -14,6 +14,7 @@ DOMAIN = "example.com"
 SEEDERS = (
     "oauth:seed_auth",
     "directory_api:seed_directory",
+    "calendar_seed:seed_calendars",
 )
 
 
