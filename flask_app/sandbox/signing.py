@@ -1,14 +1,21 @@
 """RSA keys and JWTs of the sandbox's Google account server.
 
-Keys live in the world, so every process signs and verifies alike. Token times (``iat``, ``exp``)
-are real UTC time, not the sandbox clock: the client libraries check them against their own clock.
+Keys live in the world, so every process signs and verifies alike. They are derived from their
+purpose, so every reseed (from any process) recreates the same keys: a service that downloaded the
+service-account key file keeps working after ``coach sandbox reset``, as a Google key stays valid
+until deleted. They guard nothing (the control plane hands them out); they make signatures real.
+Token times (``iat``, ``exp``) are real UTC time, not the sandbox clock: the client libraries check
+them against their own clock.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from functools import cache
+from math import gcd
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,8 +27,8 @@ from .world import Tx
 
 ISSUER = "https://accounts.google.com"
 ID_TOKEN_LIFETIME = 3600
-# Generating an RSA key takes ~0.1 s; a process hands out the same key to every reseed.
-_KEYS: dict[str, dict] = {}
+_EXPONENT = 65537
+_SMALL_PRIMES = tuple(n for n in range(3, 2000) if all(n % d for d in range(2, int(n**0.5) + 1)))
 
 
 class JwtError(ValueError):
@@ -29,25 +36,70 @@ class JwtError(ValueError):
 
 
 def make_key(purpose: str, common_name: str) -> dict:
-    """``{kid, private_key, certificate}`` (PEM text) for ``purpose``: generated once per process."""
-    if purpose not in _KEYS:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-        now = datetime.now(timezone.utc) - timedelta(days=1)
-        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                       .not_valid_before(now).not_valid_after(now + timedelta(days=3650))
-                       .sign(key, hashes.SHA256()))
-        public_der = key.public_key().public_bytes(serialization.Encoding.DER,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
-        _KEYS[purpose] = {
-            "kid": hashlib.sha1(public_der).hexdigest(),
-            "private_key": key.private_bytes(serialization.Encoding.PEM,
-                                             serialization.PrivateFormat.PKCS8,
-                                             serialization.NoEncryption()).decode(),
-            "certificate": certificate.public_bytes(serialization.Encoding.PEM).decode(),
-        }
-    return dict(_KEYS[purpose])
+    """``{kid, private_key, certificate}`` (PEM text) for ``purpose``, the same in every process."""
+    return dict(_key_material(purpose, common_name))
+
+
+@cache
+def _key_material(purpose: str, common_name: str) -> dict:
+    key = _derived_key(purpose)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                   .public_key(key.public_key())
+                   .serial_number(int(hashlib.sha256(purpose.encode()).hexdigest()[:30], 16))
+                   .not_valid_before(datetime(2024, 1, 1, tzinfo=timezone.utc))
+                   .not_valid_after(datetime(2049, 12, 31, tzinfo=timezone.utc))
+                   .sign(key, hashes.SHA256()))
+    public_der = key.public_key().public_bytes(serialization.Encoding.DER,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    return {
+        "kid": hashlib.sha1(public_der).hexdigest(),
+        "private_key": key.private_bytes(serialization.Encoding.PEM,
+                                         serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()).decode(),
+        "certificate": certificate.public_bytes(serialization.Encoding.PEM).decode(),
+    }
+
+
+def _derived_key(purpose: str) -> rsa.RSAPrivateKey:
+    """A 2048-bit RSA key whose primes come from a generator seeded with ``purpose``."""
+    rng = random.Random(hashlib.sha256(b"workspace-sandbox-key:" + purpose.encode()).digest())
+    p = _prime(rng)
+    q = _prime(rng)
+    while q == p:
+        q = _prime(rng)
+    d = pow(_EXPONENT, -1, (p - 1) * (q - 1))
+    return rsa.RSAPrivateNumbers(
+        p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q),
+        rsa.RSAPublicNumbers(_EXPONENT, p * q)).private_key()
+
+
+def _prime(rng: random.Random, bits: int = 1024) -> int:
+    """A prime of exactly ``bits`` bits (top two set, so two make a full-size modulus)."""
+    while True:
+        candidate = rng.getrandbits(bits) | (3 << (bits - 2)) | 1
+        if gcd(_EXPONENT, candidate - 1) == 1 and _probably_prime(candidate, rng):
+            return candidate
+
+
+def _probably_prime(n: int, rng: random.Random, rounds: int = 40) -> bool:
+    """Trial division by small primes, then Miller-Rabin."""
+    if any(n % p == 0 for p in _SMALL_PRIMES):
+        return n in _SMALL_PRIMES
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for _ in range(rounds):
+        x = pow(rng.randrange(2, n - 1), d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = pow(x, 2, n)
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
 
 
 def seed_signing_key(tx: Tx) -> None:

@@ -3,7 +3,10 @@ google-api-python-client over HTTPS."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -307,3 +310,14 @@ def test_jwt_assertions_must_be_signed_by_the_account_and_short_lived(sandbox, h
         "invalid_grant")
     assert grant(key_file["private_key"], iss="nobody@x.iam.gserviceaccount.com").json()[
         "error_description"] == "Invalid grant: account not found"
+
+
+def test_the_key_file_survives_a_reseed_from_another_process(sandbox, http, key_file):
+    script = ("from flask_app.sandbox.seed import seed_world; from flask_app.sandbox.world import "
+              f"World; seed_world(World({str(sandbox.world.path)!r}))")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120,
+                   cwd=Path(__file__).resolve().parents[2])
+    assert http.get(sandbox.url + "/_sandbox/oauth/service-account").json() == key_file
+    credentials = delegated_credentials(key_file, ADMIN, [USERS])
+    directory = build_service("directory", credentials, endpoints(sandbox))
+    assert directory.users().get(userKey=ADMIN).execute()["isAdmin"] is True
