@@ -2,8 +2,9 @@
 
 Who may read (Google lets only administrators read the admin view; ``domain_public`` is for
 everyone when the administrator allows contact sharing):
-- administrators of the domain and service accounts acting for a domain user (domain-wide
-  delegation) read everything;
+- administrators of the domain, and service accounts acting for any domain user (domain-wide
+  delegation), read everything. Google also wants the impersonated user to be an administrator
+  for the admin view; the sandbox does not check that, so impersonate an administrator anyway;
 - other users get 403 "Not Authorized to access this resource/api", unless contact sharing is on
   (``PUT /_sandbox/directory/settings {"contact_sharing": true}``; off by default), which lets
   them read users with ``viewType=domain_public`` (public fields only). Org units stay admin-only.
@@ -18,7 +19,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, jsonify, request
 
 from ..errors import InputError
 from .api import Call, handles
@@ -375,13 +376,18 @@ def _unit(path: str, data: dict) -> dict:
 
 # --- control plane ---------------------------------------------------------------------------
 
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return jsonify(error.body()), error.code
+
+
 @bp.put("/settings")
 def settings():
     """Directory settings: ``{"contact_sharing": bool}``."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or set(body) - {"contact_sharing"} or not all(
             isinstance(v, bool) for v in body.values()):
-        return {"error": "Expected {\"contact_sharing\": true|false}."}, 400
+        raise ApiError(400, "invalid", 'Expected {"contact_sharing": true|false}.')
     with current_app.config["WORLD"].transaction() as tx:
         for name, value in body.items():
             tx.set_setting(f"directory.{name}", value)
