@@ -17,10 +17,11 @@ class SandboxControl:
         self.ca_file = str(server.ca_file)
         self.world = server.world
         self.http = requests.Session()
-        self.http.verify = self.ca_file
 
     def _call(self, method: str, path: str, **kwargs) -> dict:
-        response = self.http.request(method, self.url + "/_sandbox" + path, timeout=30, **kwargs)
+        # verify per request: requests lets REQUESTS_CA_BUNDLE override a session's verify.
+        response = self.http.request(method, self.url + "/_sandbox" + path, timeout=30,
+                                     verify=self.ca_file, **kwargs)
         response.raise_for_status()
         return response.json()
 
@@ -48,6 +49,11 @@ class SandboxControl:
     def advance(self, seconds: float) -> None:
         self._call("POST", "/clock", json={"seconds": seconds})
 
+    def person_types(self, document_id: str, user: str, index: int, text: str) -> None:
+        """``user`` types ``text`` at ``index`` in Google Docs (a new revision)."""
+        self._call("POST", f"/docs/{document_id}/type",
+                   json={"user": user, "index": index, "text": text})
+
 
 @pytest.fixture(scope="session")
 def sandbox_server(tmp_path_factory):
@@ -68,3 +74,37 @@ def empty_sandbox(sandbox_server) -> SandboxControl:
     """A running sandbox with no people, events or files (only its OAuth clients)."""
     seed_world(sandbox_server.world, empty=True)
     return SandboxControl(sandbox_server)
+
+
+class CoachHarness:
+    """The service wired to a sandbox, with the sandbox's clock as its clock."""
+
+    def __init__(self, sandbox: SandboxControl, instance_dir):
+        from flask_app.adapters.sql_store import SqlStore
+        from flask_app.adapters.workspace import connect
+        from flask_app.config import load_settings
+        from flask_app.services.runner import SyncPass
+
+        self.sandbox = sandbox
+        self.settings = load_settings(
+            {}, instance_dir=instance_dir, google_api_root=sandbox.url,
+            sandbox_ca=sandbox.ca_file, database_url=f"sqlite:///{instance_dir}/coach.sqlite")
+        self.store = SqlStore(self.settings.database_url)
+        self.workspace = connect(self.settings)
+        self.sync_pass = SyncPass(self.settings, self.store, self.workspace, clock=self.now)
+
+    def now(self):
+        with self.sandbox.world.transaction() as tx:
+            return tx.now()
+
+    def sync(self, *managers: str):
+        return self.sync_pass.run(managers or None)
+
+    def service(self, api: str, user: str):
+        return self.workspace.service(api, user)
+
+
+@pytest.fixture
+def coach(sandbox, tmp_path) -> CoachHarness:
+    """The service over the seeded demo organisation, with an empty store."""
+    return CoachHarness(sandbox, tmp_path)

@@ -55,7 +55,7 @@ class _Plan(_Base):
 
 
 def _aware(value):
-    """SQLite drops time zones; everything stored is UTC."""
+    """SQLite drops time zones; everything is stored in UTC."""
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value
@@ -78,8 +78,10 @@ class SqlStore:
             return _record(cls, row) if row else None
 
     def _save(self, model, record) -> None:
+        values = {k: v.astimezone(timezone.utc) if isinstance(v, datetime) else v
+                  for k, v in asdict(record).items()}
         with Session(self.engine) as session, session.begin():
-            session.merge(model(**asdict(record)))
+            session.merge(model(**values))
 
     def _all(self, model, cls, *where):
         with Session(self.engine) as session:

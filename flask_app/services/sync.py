@@ -130,13 +130,18 @@ class AgendaSync:
         for event_id, event in events.items():
             if record.doc_id in attached_docs(event) or marked_doc(event) == record.doc_id:
                 continue
+            organizer = event.get("organizer", {}).get("email", pair.manager).lower()
+            # Only an event's organiser may add attachments: act as them (for instance the
+            # report, when a scheduling tool made the event in their calendar).
+            owner = calendar if organizer == pair.manager else CalendarAdapter(
+                self.workspace.service("calendar", organizer))
             try:
-                state.events[event_id] = trim(calendar.attach_doc(
+                state.events[event_id] = trim(owner.attach_doc(
                     event, record.doc_id, doc_url(record.doc_id), "One-on-one notes"))
                 result.attached += 1
-            except PermissionDenied:
-                result.problems.append("cannot attach the doc to an event the manager does "
-                                       "not organise")
+            except (PermissionDenied, NotFound):
+                result.problems.append("cannot attach the doc: the event's organiser is not "
+                                       "in the organisation")
             record.attached_to = sorted(set(record.attached_to) | {event_id})
             self.store.save_pair(record)
         if insert or redate or remove:

@@ -1,0 +1,166 @@
+"""The agenda sync end to end: the real client libraries against the sandbox over HTTPS."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from flask_app.adapters.docs import snapshot
+from flask_app.domain.sections import RANGE_PREFIX
+from flask_app.services.sync import PAIR_PROPERTY, pair_marker
+
+ANA = "ana.silva@example.com"
+BO = "bo.nilsson@example.com"
+WRITES = ("calendar.events.patch", "calendar.events.insert", "drive.files.create",
+          "drive.permissions.create", "docs.documents.batchUpdate", "docs.documents.create")
+
+
+def pair_doc(coach, manager, report):
+    record = coach.store.pair(manager, report)
+    assert record is not None and record.doc_id, f"no doc for {manager} / {report}"
+    return snapshot(coach.service("docs", manager).documents().get(
+        documentId=record.doc_id).execute())
+
+
+def sections(doc):
+    return sorted((name for name in doc.named_ranges
+                   if name.startswith(RANGE_PREFIX) and name.count(".") == 2),
+                  key=lambda n: doc.range(n)[0])
+
+
+def titles(doc):
+    return [doc.paragraph_at(doc.range(name)[0]).text for name in sections(doc)]
+
+
+def series(coach, manager, title):
+    events = coach.service("calendar", manager).events().list(calendarId="primary").execute()
+    return next(e for e in events["items"] if e.get("summary") == title)
+
+
+def writes(sandbox):
+    return sum(sandbox.calls(method) for method in WRITES)
+
+
+def test_agendas_for_the_demo_organisation(coach, sandbox):
+    results = coach.sync()
+    assert len(results) == 10 and not [p for r in results for p in r.problems]
+    pairs = coach.store.pairs()
+    assert len(pairs) >= 30
+    doc = pair_doc(coach, ANA, BO)
+    assert doc.paragraphs[0].text == "One-on-ones · Ana Silva & Bo Nilsson"
+    assert len(sections(doc)) == 2  # weekly: two meetings within two weeks
+    starts = {m.range_name: m.start for m in coach.store.meetings(coach.store.pair(ANA, BO).key)}
+    in_doc_order = [starts[name] for name in sections(doc)]
+    assert in_doc_order == sorted(in_doc_order, reverse=True)  # newest on top
+    event = series(coach, ANA, "Ana / Bo")
+    assert [a["fileId"] for a in event["attachments"]] == [coach.store.pair(ANA, BO).doc_id]
+    permissions = coach.service("drive", ANA).permissions().list(
+        fileId=coach.store.pair(ANA, BO).doc_id, fields="permissions(emailAddress,role)",
+    ).execute()["permissions"]
+    assert {(p["emailAddress"], p["role"]) for p in permissions} == {(ANA, "owner"),
+                                                                      (BO, "writer")}
+    # The report reads the same doc through their own calendar.
+    bo_view = series(coach, BO, "Ana / Bo")
+    assert bo_view["attachments"][0]["fileId"] == coach.store.pair(ANA, BO).doc_id
+
+
+def test_a_second_run_writes_nothing_and_costs_one_call_per_manager(coach, sandbox):
+    coach.sync()
+    sandbox.clear_calls()
+    results = coach.sync()
+    assert writes(sandbox) == 0
+    assert sandbox.calls("calendar.events.list") == len(results)
+    assert sandbox.calls() == len(results) + sandbox.calls("directory.users.list")
+    assert all(r.sections_added == 0 for r in results)
+
+
+def test_an_attached_doc_is_reused(coach, sandbox):
+    # Ana's own notes doc, made with another app and attached to the series.
+    drive = coach.service("drive", ANA)
+    notes = drive.files().create(body={"name": "Ana & Bo notes",
+                                       "mimeType": "application/vnd.google-apps.document"},
+                                 fields="id").execute()
+    docs = coach.service("docs", ANA)
+    docs.documents().batchUpdate(documentId=notes["id"], body={"requests": [
+        {"insertText": {"location": {"index": 1}, "text": "Bo's notes from before\n"}}]}).execute()
+    event = series(coach, ANA, "Ana / Bo")
+    coach.service("calendar", ANA).events().patch(
+        calendarId="primary", eventId=event["id"], supportsAttachments=True,
+        body={"attachments": [{"fileUrl": f"https://docs.google.com/document/d/{notes['id']}/edit",
+                               "title": "Ana & Bo notes"}]}).execute()
+    results = coach.sync(ANA)
+    assert coach.store.pair(ANA, BO).doc_id == notes["id"]
+    assert results[0].docs_reused == 1
+    doc = pair_doc(coach, ANA, BO)
+    assert len(sections(doc)) == 2
+    assert doc.paragraphs[-2].text == "Bo's notes from before"
+    found = drive.files().list(q=f"appProperties has {{ key='{PAIR_PROPERTY}' and "
+                                 f"value='{pair_marker(ANA, BO)}' }}").execute()["files"]
+    assert found == []
+
+
+def test_a_persons_edit_between_read_and_write_survives(coach, sandbox, monkeypatch):
+    from flask_app.adapters import docs as docs_adapter
+    coach.sync(ANA)
+    doc_id = coach.store.pair(ANA, BO).doc_id
+    original_get = docs_adapter.DocsAdapter.get
+    typed = []
+
+    def get_then_someone_types(self, document_id):
+        read = original_get(self, document_id)
+        if document_id == doc_id and not typed:
+            sandbox.person_types(doc_id, BO, read.paragraphs[1].start, "Typed while you read ✍️ ")
+            typed.append(True)
+        return read
+
+    monkeypatch.setattr(docs_adapter.DocsAdapter, "get", get_then_someone_types)
+    sandbox.advance(timedelta(days=7).total_seconds())  # a third meeting enters the window
+    coach.sync(ANA)
+    doc = pair_doc(coach, ANA, BO)
+    assert typed and "Typed while you read ✍️ " in doc.paragraphs[1].text
+    assert len(sections(doc)) == 3
+
+
+def test_a_crash_after_creating_the_doc_leaves_no_duplicate(coach, sandbox, monkeypatch):
+    from flask_app.adapters import drive as drive_adapter
+    original_create = drive_adapter.DriveAdapter.create_doc
+
+    def create_then_crash(self, name, app_properties):
+        original_create(self, name, app_properties)
+        raise SystemExit("the process died right after creating the doc")
+
+    monkeypatch.setattr(drive_adapter.DriveAdapter, "create_doc", create_then_crash)
+    with pytest.raises(SystemExit):
+        coach.sync(ANA)
+    monkeypatch.setattr(drive_adapter.DriveAdapter, "create_doc", original_create)
+    coach.sync(ANA)
+    coach.sync(ANA)
+    found = coach.service("drive", ANA).files().list(
+        q=f"appProperties has {{ key='{PAIR_PROPERTY}' and value='{pair_marker(ANA, BO)}' }}",
+    ).execute()["files"]
+    assert len(found) == 1 and found[0]["id"] == coach.store.pair(ANA, BO).doc_id
+
+
+def test_moved_and_cancelled_meetings(coach, sandbox):
+    coach.sync(ANA)
+    calendar = coach.service("calendar", ANA).events()
+    event = series(coach, ANA, "Ana / Bo")
+    now = coach.now()
+    instances = calendar.instances(calendarId="primary", eventId=event["id"],
+                                   timeMin=now.isoformat(),
+                                   timeMax=(now + timedelta(days=14)).isoformat()).execute()
+    first, second = instances["items"][:2]
+    before = titles(pair_doc(coach, ANA, BO))
+    first_start = datetime.fromisoformat(first["start"]["dateTime"])
+    new_start = first_start + timedelta(days=1)
+    calendar.patch(calendarId="primary", eventId=first["id"], body={
+        "start": {"dateTime": new_start.isoformat(), "timeZone": first["start"].get("timeZone")},
+        "end": {"dateTime": (new_start + timedelta(minutes=30)).isoformat(),
+                "timeZone": first["end"].get("timeZone")}}).execute()
+    calendar.delete(calendarId="primary", eventId=second["id"]).execute()
+    result = coach.sync(ANA)[0]
+    assert result.sections_redated >= 1 and result.sections_removed >= 1
+    after = titles(pair_doc(coach, ANA, BO))
+    assert len(after) == len(before) - 1
+    assert any(first_start.strftime("%-d %b") not in t and
+               new_start.strftime("%-d %b") in t for t in after)
