@@ -172,7 +172,7 @@ def channels_stop(call: Call) -> None:
 def busy_times(tx, calendar_id: str, lower, upper) -> list[tuple]:
     """Merged busy periods of a calendar in ``[lower, upper)``, clipped to it."""
     calendar = tx.get(CALENDAR, calendar_id) or {"timeZone": "UTC"}
-    query = Query(calendar_id, calendar_zone(calendar), True, False, None, lower, upper, upper)
+    query = Query(calendar_id, calendar_zone(calendar), True, False, None, lower, upper)
     periods = []
     for entry in collect(tx, query):
         mine = [a for a in entry.fields.get("attendees") or ()

@@ -1,8 +1,8 @@
 """``events.list`` and ``events.instances``: filters, recurring expansion, paging and sync tokens.
 
-Expanding a series that never ends stops :data:`DEFAULT_HORIZON_DAYS` after ``timeMin`` (or after now
-without it) unless ``timeMax`` says otherwise; the ``cal.horizon_days`` setting changes it. Google
-itself pages on into the future; clients that need further instances pass a later ``timeMax``.
+Without ``timeMax``, expanding a series that never ends stops :data:`DEFAULT_HORIZON_DAYS` after
+``timeMin`` (or now, or the series' start if later); the ``cal.horizon_days`` setting changes it.
+Google itself pages on into the future; clients that need further instances pass a later ``timeMax``.
 """
 from __future__ import annotations
 
@@ -34,21 +34,32 @@ class Query:
     since: int | None = None          # sync position, for incremental listings
     lower: datetime | None = None     # timeMin
     upper: datetime | None = None     # timeMax
-    horizon: datetime | None = None   # where expanding a series without end stops
+    horizon_days: int = DEFAULT_HORIZON_DAYS
 
 
 def _position(tx) -> int:
     return tx.counters("cal.change").get("cal.change", 0)
 
 
-def _horizon(tx, lower: datetime | None) -> datetime:
-    days = tx.setting("cal.horizon_days", DEFAULT_HORIZON_DAYS)
-    return max(lower or tx.now(), tx.now()) + timedelta(days=days)
+def _horizon_days(tx) -> int:
+    return tx.setting("cal.horizon_days", DEFAULT_HORIZON_DAYS)
 
 
-def _instances(series: dict, exceptions: dict, query: Query, active: bool) -> list[Entry]:
+def _upper(series: dict, query: Query, now: datetime) -> datetime:
+    """Where expanding a series stops: timeMax, the end of a bounded series, or the horizon."""
+    if query.upper is not None:
+        return query.upper
+    start = times.instant(series["fields"]["start"], query.zone)
+    end = recurrence.last_end(series["fields"], query.zone)
+    if end is not None:
+        return end
+    return max(query.lower or now, now, start) + timedelta(days=query.horizon_days)
+
+
+def _instances(series: dict, exceptions: dict, query: Query, active: bool,
+               now: datetime) -> list[Entry]:
     lower = query.lower or times.instant(series["fields"]["start"], query.zone)
-    upper = query.upper or query.horizon
+    upper = _upper(series, query, now)
     entries = [instance_entry(series, x["originalStart"], x, query.calendar_id, active)
                for x in exceptions.values()]
     if lower < upper:
@@ -73,7 +84,7 @@ def collect(tx, query: Query) -> list[Entry]:
         exceptions = exceptions_of(tx, record["id"])
         if query.single:
             if whole:
-                entries += _instances(record, exceptions, query, row["active"])
+                entries += _instances(record, exceptions, query, row["active"], tx.now())
             else:
                 entries += [instance_entry(record, x["originalStart"], x, query.calendar_id)
                             for x in exceptions.values() if x["change"] > query.since]
@@ -191,7 +202,7 @@ def events_list(call: Call) -> dict:
                             "The requested ordering is not available for the particular query.")
     lower, upper = _window(params)
     query = Query(calendar["id"], calendar_zone(calendar), bool(params.get("singleEvents")),
-                  bool(params.get("showDeleted")), since, lower, upper, _horizon(call.tx, lower))
+                  bool(params.get("showDeleted")), since, lower, upper, _horizon_days(call.tx))
     entries = collect(call.tx, query)
     deleted_too = query.show_deleted or since is not None or "updatedMin" in params
     page, next_page, position = _page(call, entries, query, order_by, deleted_too)
@@ -212,12 +223,13 @@ def events_instances(call: Call) -> dict:
     found = find(call.tx, calendar["id"], params["eventId"])
     lower, upper = _window(params)
     query = Query(calendar["id"], calendar_zone(calendar), True, bool(params.get("showDeleted")),
-                  None, lower, upper, _horizon(call.tx, lower))
+                  None, lower, upper, _horizon_days(call.tx))
     series = found.top
     if found.is_instance or not is_recurring(series):
         entries = [event_entry(series, calendar["id"], found.active)] if not found.is_instance else []
     else:
-        entries = _instances(series, exceptions_of(call.tx, series["id"]), query, found.active)
+        entries = _instances(series, exceptions_of(call.tx, series["id"]), query, found.active,
+                             call.tx.now())
     if "originalStart" in params:
         wanted = times.parse_instant(params["originalStart"])
         entries = [e for e in entries if e.original is not None

@@ -23,7 +23,7 @@ CAPTURES = Path(__file__).parents[1] / "data" / "google-captures" / "calendar"
 
 
 @pytest.fixture(autouse=True)
-def _trust_sandbox_ca(monkeypatch):
+def trust_sandbox_ca(monkeypatch):
     """requests prefers REQUESTS_CA_BUNDLE over a session's own ``verify``: drop it."""
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
@@ -40,8 +40,8 @@ def error_of(excinfo) -> dict:
 
 
 def control(sandbox, method: str, path: str, **kwargs) -> dict:
-    response = sandbox.http.request(method, f"{sandbox.url}/_sandbox/calendar{path}", timeout=30,
-                                    **kwargs)
+    response = requests.request(method, f"{sandbox.url}/_sandbox/calendar{path}", timeout=30,
+                                verify=sandbox.ca_file, **kwargs)
     response.raise_for_status()
     return response.json()
 
