@@ -17,11 +17,12 @@ class SandboxControl:
         self.ca_file = str(server.ca_file)
         self.world = server.world
         self.http = requests.Session()
+        # requests lets REQUESTS_CA_BUNDLE (set on many machines) override a session's verify.
+        self.http.trust_env = False
+        self.http.verify = self.ca_file
 
     def _call(self, method: str, path: str, **kwargs) -> dict:
-        # verify per request: requests lets REQUESTS_CA_BUNDLE override a session's verify.
-        response = self.http.request(method, self.url + "/_sandbox" + path, timeout=30,
-                                     verify=self.ca_file, **kwargs)
+        response = self.http.request(method, self.url + "/_sandbox" + path, timeout=30, **kwargs)
         response.raise_for_status()
         return response.json()
 
