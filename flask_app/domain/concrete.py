@@ -125,8 +125,8 @@ _VAGUE = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, so "Março" and "marco" match alike."""
+def fold(text: str) -> str:
+    """Text in lower case without accents, so "Março" and "marco" match alike."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -149,7 +149,7 @@ def check_success(text: str) -> Concreteness:
     stripped = " ".join(text.split())
     if not stripped:
         return Concreteness(False, "no success statement yet", EMPTY_PROMPT)
-    folded = _fold(stripped)
+    folded = fold(stripped)
     date_match = _DATE.search(folded)
     if date_match:
         return Concreteness(True, f"names a date or deadline ({_around(folded, date_match)})")
