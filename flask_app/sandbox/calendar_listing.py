@@ -18,7 +18,7 @@ from .api import Call, handles
 from .calendar_store import (EVENT, calendar_zone, exceptions_of, find, is_recurring, member_rows,
                              own_calendar)
 from .calendar_times import CalendarError
-from .calendar_view import Entry, event_entry, instance_entry, minimal, resource, span, text_of
+from .calendar_view import Entry, event_entry, instance_entry, matches, minimal, resource, span
 
 DEFAULT_HORIZON_DAYS = 730
 DEFAULT_PAGE, MAX_PAGE = 250, 2500
@@ -125,7 +125,7 @@ def _keep(entry: Entry, query: Query, params: dict, deleted_too: bool) -> bool:
         return False
     if params.get("eventTypes") and entry.fields.get("eventType", "default") not in params["eventTypes"]:
         return False
-    if "q" in params and not all(term in text_of(entry) for term in params["q"].casefold().split()):
+    if "q" in params and not matches(entry, params["q"]):
         return False
     shared = (entry.fields.get("extendedProperties") or {}).get("shared") or {}
     for key, wanted in _property_filters(params.get("sharedExtendedProperty"),

@@ -7,6 +7,7 @@ the viewer's private extended properties, times in the response zone.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -166,9 +167,15 @@ def resource(entry: Entry, calendar_id: str, shown_in, max_attendees: int | None
     return {key: out[key] for key in EVENT_KEYS if key in out}
 
 
-def text_of(entry: Entry) -> str:
-    """What the ``q`` parameter searches: texts, guests' and organiser's names and addresses."""
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def matches(entry: Entry, query: str) -> bool:
+    """Whether every word of a ``q`` search starts a word of the entry's texts, guests' or
+    organiser's names and addresses (a simple stand-in for Google's full-text search)."""
     parts = [entry.fields.get(key) or "" for key in ("summary", "description", "location")]
     for person in [entry.top["organizer"], *(entry.fields.get("attendees") or ())]:
         parts += [person.get("email", ""), person.get("displayName", "")]
-    return "\n".join(parts).casefold()
+    known = words("\n".join(parts))
+    return all(any(word.startswith(term) for word in known) for term in words(query))

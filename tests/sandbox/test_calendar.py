@@ -215,7 +215,8 @@ def test_private_properties_belong_to_each_copy_and_shared_ones_to_all(empty_san
     as_bo = bo.events().get(calendarId="primary", eventId=event["id"]).execute()
     assert as_ana["extendedProperties"] == {"private": {"doc": "ana-doc"}, "shared": {"coach": "1"}}
     assert as_bo["extendedProperties"] == {"private": {"seen": "yes"}, "shared": {"coach": "1"}}
-    found = ana.events().list(calendarId="primary", privateExtendedProperty="doc=ana-doc").execute()
+    found = ana.events().list(calendarId="primary", privateExtendedProperty="doc=ana-doc",
+                              q="bo").execute()
     assert [e["id"] for e in found["items"]] == [event["id"]]
     assert bo.events().list(calendarId="primary",
                             privateExtendedProperty="doc=ana-doc").execute()["items"] == []
@@ -353,3 +354,16 @@ def test_the_calendar_list_holds_the_users_own_calendar(sandbox):
     assert [(e["id"], e["primary"], e["accessRole"], e["timeZone"]) for e in entries] == [
         (ANA, True, "owner", "Europe/Lisbon")]
     assert ana.calendars().get(calendarId="primary").execute()["id"] == ANA
+
+
+def test_q_matches_the_start_of_words_in_texts_and_people(empty_sandbox):
+    ana = calendar(empty_sandbox, ANA)
+    one_on_one = ana.events().insert(calendarId="primary", body=ONE_ON_ONE).execute()
+    ana.events().insert(calendarId="primary", body=timed(
+        "2030-01-07T09:30:00", "2030-01-07T09:45:00", summary="Platform stand-up",
+        location="Lisbon office")).execute()
+    for query, expected in (("bo", ["Ana / Bo"]), ("NILSSON", ["Ana / Bo"]),
+                            ("stand lisb", ["Platform stand-up"]), ("isbon", [])):
+        found = ana.events().list(calendarId="primary", q=query).execute()["items"]
+        assert [e["summary"] for e in found] == expected, query
+    assert one_on_one["summary"] == "Ana / Bo"
