@@ -74,7 +74,8 @@ _WEEKDAYS = _words(
 )
 _UNITS = r"(?:day|week|month|quarter|year|sprint|release|cycle)s?"
 _DATE = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)|(?<![a-z0-9])[qh][1-4](?![a-z0-9])"
+    r"\d{4}-\d{1,2}-\d{1,2}|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)"
+    r"|(?<![a-z0-9])[qh][1-4](?![a-z0-9])"
     r"|(?<!\w)(?:" + _MONTHS + "|" + _WEEKDAYS + r")(?!\w)"
     r"|(?<!\w)may(?=\s*\d)|(?<!\w)(?:in|by|until|before|end of|mid)[\s-]+may(?!\w)"
     r"|(?<!\w)(?:" + _words(

@@ -1,0 +1,290 @@
+"""An employee's development-plan doc: its layout, one coaching-log entry per meeting, and the
+batch that writes new entries and rewrites changed ones in place (pure).
+
+Layout, written once (the skeleton)::
+
+    Development plan · <Employee>                    heading 1
+    Performance objectives (current role)           heading 2, range coach.plan.objectives
+        hint, then an empty line for people
+    Growth targets (next role)                      heading 2, range coach.plan.targets
+        hint, then an empty line for people
+    Coaching log                                    heading 2, range coach.plan.log
+        a note on where entries come from
+    Tue 8 Dec 2026 · with <Manager>                 heading 3, range coach.plan.20261208.<hash>
+        Obstacle / What was tried / What success looks like (⚑ prompt when vague) /
+        What <Employee> needs from <Manager> / Commitments (☐ open, ☑ done) / Other notes
+    ... older entries below, newest first
+
+Decisions:
+
+- The objectives and targets areas are people's: written with the skeleton, never touched.
+- An entry is regenerated from its meeting's notes, which live in the pair doc and are the
+  source of truth. When they change, the entry's range is deleted and the new entry written at
+  the same place; text typed inside an entry is therefore replaced, which the log's note says.
+  Nothing outside the service's entry ranges is deleted or changed.
+- Commitments are "☐ text" / "☑ text" lines rather than checkboxes: the Docs API can neither
+  read nor set a checkbox's tick, and ticking in the plan would not reach the pair doc.
+- An entry's range name holds its meeting date (``coach.plan.<yyyymmdd>.<hash of the meeting
+  key>``), so new entries are placed in date order without reading dates out of text people can
+  edit, and an entry whose meeting moved to another day moves with it.
+- Composing the same entries again gives no requests: an entry whose text in the doc equals
+  the text it would be written with is left alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .agenda import human_date
+from .concrete import check_success
+from .doc_edits import DocEdits
+from .docs_requests import section_requests
+from .document import Block, DocumentModel, Run, clean_text
+from .notes import MeetingNotes
+from .snapshot import DocSnapshot
+
+PLAN_RANGE = "coach.plan"
+OBJECTIVES_RANGE = PLAN_RANGE + ".objectives"
+TARGETS_RANGE = PLAN_RANGE + ".targets"
+LOG_RANGE = PLAN_RANGE + ".log"
+LOG_NOTE = ("One entry per one-on-one, newest first, gathered from the notes in your one-on-one "
+            "doc. An entry is rewritten when those notes change, so edit the notes there: text "
+            "typed inside an entry here is replaced.")
+_ENTRY_RANGE = re.compile(re.escape(PLAN_RANGE) + r"\.(\d{8})\.([0-9a-f]{20})")
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One meeting's entry in the coaching log."""
+
+    occurrence: str
+    day: date
+    employee_name: str
+    manager_name: str
+    notes: MeetingNotes
+
+    def __post_init__(self) -> None:
+        for name in ("occurrence", "employee_name", "manager_name"):
+            if not clean_text(getattr(self, name)).strip():
+                raise ValueError(f"plan entry: {name} must not be blank")
+
+    @property
+    def range_name(self) -> str:
+        return entry_range(self.occurrence, self.day)
+
+
+def entry_range(occurrence_key: str, day: date) -> str:
+    """The named range of a meeting's entry (no personal data in it)."""
+    return f"{PLAN_RANGE}.{day:%Y%m%d}.{_digest(occurrence_key)}"
+
+
+def plan_skeleton(employee_name: str) -> DocumentModel:
+    """The plan's fixed parts; written with ``range_prefix=PLAN_RANGE`` its keyed headings get
+    the ranges OBJECTIVES_RANGE, TARGETS_RANGE and LOG_RANGE (entries go below LOG_RANGE)."""
+    name = _one_line(employee_name)
+    if not name:
+        raise ValueError("plan skeleton: employee_name must not be blank")
+    return DocumentModel((
+        Block("heading", (Run(f"Development plan · {name}"),), 1),
+        Block("heading", (Run("Performance objectives (current role)"),), 2, key="objectives"),
+        Block("paragraph", (Run("What the current role asks for, agreed together. This part is "
+                                "yours: the service never changes it.", italic=True),)),
+        Block("paragraph"),
+        Block("heading", (Run("Growth targets (next role)"),), 2, key="targets"),
+        Block("paragraph", (Run("Where to grow next and how you will both know. This part is "
+                                "yours too.", italic=True),)),
+        Block("paragraph"),
+        *_log_model("log").blocks,
+    ))
+
+
+def _log_model(key: str | None) -> DocumentModel:
+    """The log's heading and note; keyed inside the skeleton, unkeyed when written alone."""
+    return DocumentModel((Block("heading", (Run("Coaching log"),), 2, key=key),
+                          Block("paragraph", (Run(LOG_NOTE, italic=True),))))
+
+
+def entry_model(entry: PlanEntry) -> DocumentModel:
+    """One meeting's entry: dated heading, the four answers, commitments and other notes."""
+    answers = entry.notes.answers
+    employee, manager = _one_line(entry.employee_name), _one_line(entry.manager_name)
+    blocks = [Block("heading", (Run(f"{human_date(entry.day)} · with {manager}"),), 3)]
+    blocks += _field("Obstacle", answers.get("obstacle", ""))
+    blocks += _field("What was tried", answers.get("tried", ""))
+    blocks += _field("What success looks like", answers.get("success", ""))
+    verdict = check_success(answers.get("success", ""))
+    if verdict.prompt:
+        blocks.append(Block("paragraph", (Run(f"⚑ {verdict.prompt}", italic=True),)))
+    blocks += _field(f"What {employee} needs from {manager}", answers.get("needs", ""))
+    commitments = [(c.done, _one_line(c.text)) for c in entry.notes.commitments]
+    commitments = [(done, text) for done, text in commitments if text]
+    heading = (Run("Commitments:", bold=True),) + (() if commitments else
+                                                   (Run(" none", italic=True),))
+    blocks.append(Block("paragraph", heading))
+    blocks += [Block("paragraph", (Run(f"{'☑' if done else '☐'} {text}"),))
+               for done, text in commitments]
+    if _lines(entry.notes.other):
+        blocks += _field("Other notes", entry.notes.other)
+    return DocumentModel(tuple(blocks))
+
+
+def _field(label: str, text: str) -> list[Block]:
+    lines = _lines(text)
+    if not lines:
+        return [Block("paragraph", (Run(f"{label}: ", bold=True),
+                                    Run("not answered", italic=True)))]
+    return [Block("paragraph", (Run(f"{label}: ", bold=True), Run(lines[0]))),
+            *(Block("paragraph", (Run(line),)) for line in lines[1:])]
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (_one_line(part) for part in text.splitlines()) if line]
+
+
+def _one_line(text: str) -> str:
+    return clean_text(text).strip()
+
+
+def _text(model: DocumentModel) -> str:
+    """The text a model has in the doc once written (as ``DocSnapshot.text_in`` reads it)."""
+    return "".join(block.text + "\n" for block in model.blocks)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """An entry found in the doc."""
+
+    name: str
+    day: date
+    start: int
+    end: int
+
+
+@dataclass
+class _Writes:
+    """What happens at one index of the snapshot: the entry starting there deleted, then models
+    inserted there from the bottom up (each one goes above the one inserted before)."""
+
+    delete: _Placed | None = None
+    insert: list[tuple[DocumentModel, str]] = field(default_factory=list)
+
+
+def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *,
+                 employee_name: str | None = None) -> list[dict]:
+    """One batch that writes ``entries`` into the plan doc: new ones in date order under the
+    coaching log, changed ones in place, unchanged ones not at all.
+
+    The skeleton is written first if the doc has none (a new blank doc), titled with
+    ``employee_name`` or else the entries' employee. Entries of other meetings stay as they are.
+    """
+    keys = [entry.occurrence for entry in entries]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"plan entries repeat meetings: {', '.join(repeated)}")
+    placed = _placed_entries(doc)
+    writes: dict[int, _Writes] = {}
+    new: list[tuple[PlanEntry, DocumentModel]] = []
+    moved: set[str] = set()
+    for entry in sorted(entries, key=lambda e: (e.day, e.occurrence)):
+        model = entry_model(entry)
+        old = placed.get(_digest(entry.occurrence))
+        if old is None or old.day != entry.day:
+            if old is not None:  # the meeting moved: its entry goes to the new date's place
+                _at(writes, old.start).delete = old
+                moved.add(old.name)
+            new.append((entry, model))
+        elif doc.text_in(old.start, old.end) != _text(model):
+            at = _at(writes, old.start)
+            at.delete = old
+            at.insert.append((model, old.name))
+    staying = sorted((p for p in placed.values() if p.name not in moved), key=lambda p: p.start)
+    log_index = _log_index(doc, writes, staying,
+                           employee_name or (entries[0].employee_name if entries else None))
+    if log_index is None:
+        return []  # no skeleton and no name to write one with: a blank doc and no entries
+    for entry, model in new:
+        index = next((p.start for p in staying if p.day < entry.day), None)
+        if index is None:
+            index = staying[-1].end if staying else log_index
+        at = _at(writes, index)
+        at.insert.insert(_below_log(at), (model, entry.range_name))
+    return _requests(doc, writes)
+
+
+def _digest(occurrence_key: str) -> str:
+    return hashlib.sha256(occurrence_key.encode()).hexdigest()[:20]
+
+
+def _placed_entries(doc: DocSnapshot) -> dict[str, _Placed]:
+    """The entries in the doc, by the digest of their meeting key."""
+    found = {}
+    for name in doc.named_ranges:
+        match = _ENTRY_RANGE.fullmatch(name)
+        extent = doc.range(name)
+        if match and extent:
+            day = datetime.strptime(match.group(1), "%Y%m%d").date()
+            found[match.group(2)] = _Placed(name, day, *extent)
+    return found
+
+
+def _at(writes: dict[int, _Writes], index: int) -> _Writes:
+    return writes.setdefault(index, _Writes())
+
+
+def _below_log(at: _Writes) -> int:
+    """Where a new entry goes in an index's bottom-up list: above the others, below the log."""
+    names = [name for _, name in at.insert]
+    return next((n for n, name in enumerate(names) if name in (PLAN_RANGE, LOG_RANGE)),
+                len(names))
+
+
+def _log_index(doc: DocSnapshot, writes: dict[int, _Writes], staying: list[_Placed],
+               employee_name: str | None) -> int | None:
+    """Where entries go when there are none: below the log's note. The skeleton is written when
+    the doc has none, and the log's heading alone when people deleted it."""
+    log = doc.range(LOG_RANGE)
+    if log:
+        return log[1]
+    ends = [extent[1] for extent in map(doc.range, (PLAN_RANGE, OBJECTIVES_RANGE, TARGETS_RANGE))
+            if extent]
+    if ends:
+        index = min([max(ends)] + [p.start for p in staying])
+        _at(writes, index).insert.append((_log_model(None), LOG_RANGE))
+        return index
+    if not employee_name:
+        return None
+    _at(writes, 1).insert.append((plan_skeleton(employee_name), PLAN_RANGE))
+    return 1
+
+
+def _requests(doc: DocSnapshot, writes: dict[int, _Writes]) -> list[dict]:
+    """The writes as requests, from the highest index down, so that every index of the
+    snapshot below the one being written still holds."""
+    edits = DocEdits({name: doc.range(name) for name in doc.named_ranges})
+    deleted = {index: at.delete.end for index, at in writes.items() if at.delete}
+    written: set[int] = set()
+    for index in sorted(writes, reverse=True):
+        at = writes[index]
+        if at.delete:
+            edits.requests.append({"deleteNamedRange": {"name": at.delete.name}})
+            edits.delete(at.delete.start, at.delete.end)
+        for model, name in at.insert:
+            unbullet = index not in written and _list_follows(doc, index, deleted, written)
+            edits.insert(index, section_requests(model, index, range_prefix=name),
+                         unbullet=unbullet)
+            written.add(index)
+    return edits.requests
+
+
+def _list_follows(doc: DocSnapshot, index: int, deleted: dict[int, int],
+                  written: set[int]) -> bool:
+    """Whether the paragraph that will follow text inserted at ``index`` is a list item, whose
+    bullet the inserted paragraphs would copy."""
+    while index in deleted:
+        index = deleted[index]
+        if index in written:
+            return False
+    paragraph = doc.paragraph_at(index)
+    return bool(paragraph and paragraph.is_list)

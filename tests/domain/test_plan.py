@@ -1,0 +1,280 @@
+"""The development-plan doc, composed and applied to the sandbox's model of a Google Doc."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from flask_app.adapters.docs import snapshot
+from flask_app.domain.concrete import EMPTY_PROMPT, PROMPT
+from flask_app.domain.notes import Commitment, MeetingNotes
+from flask_app.domain.plan import (LOG_NOTE, LOG_RANGE, OBJECTIVES_RANGE, PLAN_RANGE,
+                                   TARGETS_RANGE, PlanEntry, compose_plan, entry_model,
+                                   entry_range, plan_skeleton)
+from flask_app.domain.snapshot import DocSnapshot
+from flask_app.sandbox.docs_model import Document
+
+EMPLOYEE, MANAGER = "王芳 🚀", "José Álvarez"
+
+
+def notes(obstacle="", tried="", success="", needs="", commitments=(), other="") -> MeetingNotes:
+    return MeetingNotes({"obstacle": obstacle, "tried": tried, "success": success,
+                         "needs": needs}, tuple(commitments), (), other)
+
+
+def entry(day: int, month: int = 12, *, key: str | None = None, manager: str = MANAGER,
+          **answers) -> PlanEntry:
+    answers.setdefault("obstacle", f"Obstacle of the {day}th")
+    return PlanEntry(key or f"series1/2026-{month:02d}-{day:02d}", date(2026, month, day),
+                     EMPLOYEE, manager, notes(**answers))
+
+
+def read(document: Document) -> DocSnapshot:
+    return snapshot(document.to_json())
+
+
+def write(document: Document, entries: list[PlanEntry], **kw) -> list[dict]:
+    """Compose, apply, and check that composing the same again changes nothing."""
+    requests = compose_plan(read(document), entries, **kw)
+    if requests:
+        document.apply(requests)
+    assert compose_plan(read(document), entries, **kw) == []
+    return requests
+
+
+def entry_headings(document: Document) -> list[str]:
+    return [p.text for p in read(document).paragraphs if p.style == "HEADING_3"]
+
+
+def entry_text(document: Document, e: PlanEntry) -> str:
+    doc = read(document)
+    return doc.text_in(*doc.range(e.range_name))
+
+
+@pytest.fixture
+def document() -> Document:
+    return Document.new("plan", "Development plan")
+
+
+def test_a_blank_doc_gets_the_skeleton(document):
+    write(document, [], employee_name=EMPLOYEE)
+    doc = read(document)
+    assert [(p.style, p.text) for p in doc.paragraphs if p.style != "NORMAL_TEXT"] == [
+        ("HEADING_1", "Development plan · 王芳 🚀"),
+        ("HEADING_2", "Performance objectives (current role)"),
+        ("HEADING_2", "Growth targets (next role)"),
+        ("HEADING_2", "Coaching log"),
+    ]
+    assert doc.text_in(*doc.range(LOG_RANGE)) == f"Coaching log\n{LOG_NOTE}\n"
+    assert doc.range(OBJECTIVES_RANGE)[1] == doc.range(TARGETS_RANGE)[0]
+    assert doc.range(TARGETS_RANGE)[1] == doc.range(LOG_RANGE)[0]
+
+
+def test_nothing_to_write_without_a_name_or_entries(document):
+    assert compose_plan(read(document), []) == []
+
+
+def test_skeleton_and_entries_in_one_batch_newest_first(document):
+    write(document, [entry(1), entry(15), entry(8)])
+    assert entry_headings(document) == [
+        "Tue 15 Dec 2026 · with José Álvarez", "Tue 8 Dec 2026 · with José Álvarez",
+        "Tue 1 Dec 2026 · with José Álvarez"]
+    doc = read(document)
+    assert doc.range(LOG_RANGE)[1] == doc.range(entry(15).range_name)[0]
+    assert doc.range(entry(15).range_name)[1] == doc.range(entry(8).range_name)[0]
+
+
+def test_entries_added_over_time_in_any_order_stay_newest_first(document):
+    for batch in ([entry(8)], [entry(1)], [entry(15)], [entry(22), entry(3)], [entry(10)]):
+        write(document, batch)
+    assert [h.split(" · ")[0] for h in entry_headings(document)] == [
+        "Tue 22 Dec 2026", "Tue 15 Dec 2026", "Thu 10 Dec 2026", "Tue 8 Dec 2026",
+        "Thu 3 Dec 2026", "Tue 1 Dec 2026"]
+    doc = read(document)
+    extents = [doc.range(entry(d).range_name) for d in (22, 15, 10, 8, 3, 1)]
+    assert all(a[1] == b[0] for a, b in zip(extents, extents[1:]))
+    for d in (22, 15, 10, 8, 3, 1):
+        assert entry_text(document, entry(d)) == "".join(
+            b.text + "\n" for b in entry_model(entry(d)).blocks)
+
+
+def test_an_entry_is_updated_in_place_not_duplicated(document):
+    write(document, [entry(1), entry(8), entry(15)])
+    before = entry_text(document, entry(15)), entry_text(document, entry(1))
+    changed = entry(8, tried="Pairing with Zoë", commitments=[Commitment("Ana drafts the RFC")])
+    requests = write(document, [entry(1), changed, entry(15)])
+    assert [r for r in requests if "deleteContentRange" in r]  # only the changed one went
+    assert len([r for r in requests if "insertText" in r]) == 1
+    assert [h.split(" · ")[0] for h in entry_headings(document)] == [
+        "Tue 15 Dec 2026", "Tue 8 Dec 2026", "Tue 1 Dec 2026"]
+    text = entry_text(document, changed)
+    assert "What was tried: Pairing with Zoë\n" in text and "☐ Ana drafts the RFC\n" in text
+    assert (entry_text(document, entry(15)), entry_text(document, entry(1))) == before
+
+
+def test_an_update_and_new_entries_in_one_batch(document):
+    write(document, [entry(8)])
+    write(document, [entry(22), entry(8, tried="Retries"), entry(15), entry(1)])
+    assert [h.split(" · ")[0] for h in entry_headings(document)] == [
+        "Tue 22 Dec 2026", "Tue 15 Dec 2026", "Tue 8 Dec 2026", "Tue 1 Dec 2026"]
+    assert "What was tried: Retries" in entry_text(document, entry(8))
+
+
+def test_hand_written_objectives_and_targets_are_never_touched(document):
+    write(document, [], employee_name=EMPLOYEE)
+    doc = read(document)
+    objectives_line = doc.paragraphs_in(*doc.range(OBJECTIVES_RANGE))[-1]
+    document.type_text(objectives_line.start, "Own the billing service 💳\nCut p95 to 200 ms")
+    doc = read(document)
+    targets_line = doc.paragraphs_in(*doc.range(TARGETS_RANGE))[-1]
+    document.type_text(targets_line.start, "Lead a team of three by 2027")
+    before = read(document)
+    people = before.text_in(1, before.range(LOG_RANGE)[0])
+    write(document, [entry(1), entry(8)])
+    write(document, [entry(8, needs="Budget"), entry(15)])
+    after = read(document)
+    assert after.text_in(1, after.range(LOG_RANGE)[0]) == people
+    assert after.paragraphs[:len(before.paragraphs) - 1] == before.paragraphs[:-1]
+
+
+def test_text_people_add_around_entries_stays(document):
+    write(document, [entry(8)])
+    end = read(document).range(entry(8).range_name)[1]
+    document.type_text(end, "First point\nOur own summary\n")
+    point = read(document).paragraph_at(end)
+    document.apply([{"createParagraphBullets": {
+        "range": {"startIndex": point.start, "endIndex": point.end},
+        "bulletPreset": "BULLET_DISC_CIRCLE_SQUARE"}}])
+    write(document, [entry(1)])  # older: goes right after the 8th, above people's list
+    doc = read(document)
+    ours = doc.paragraphs_in(*doc.range(entry(1).range_name))
+    assert ours[0].text == "Tue 1 Dec 2026 · with José Álvarez"
+    assert not any(p.is_list for p in ours)
+    after = doc.paragraph_at(doc.range(entry(1).range_name)[1])
+    assert after.text == "First point" and after.is_list
+    assert [p.text for p in doc.paragraphs if p.is_list] == ["First point"]
+    assert doc.paragraph_at(after.end).text == "Our own summary"
+
+
+def test_text_typed_inside_an_entry_is_replaced_when_the_entry_is_rewritten(document):
+    write(document, [entry(8)])
+    doc = read(document)
+    heading = doc.paragraphs_in(*doc.range(entry(8).range_name))[0]
+    document.type_text(heading.end, "my aside\n")
+    assert "my aside" in entry_text(document, entry(8))
+    write(document, [entry(8)])
+    assert "my aside" not in read(document).text_in(1, read(document).end_index)
+
+
+def test_a_moved_meeting_moves_its_entry(document):
+    write(document, [entry(1), entry(8), entry(15)])
+    moved = entry(20, key="series1/2026-12-08")
+    write(document, [moved])
+    assert [h.split(" · ")[0] for h in entry_headings(document)] == [
+        "Sun 20 Dec 2026", "Tue 15 Dec 2026", "Tue 1 Dec 2026"]
+    doc = read(document)
+    assert entry_range("series1/2026-12-08", date(2026, 12, 8)) not in doc.named_ranges
+
+
+def test_the_log_heading_comes_back_if_people_delete_it(document):
+    write(document, [entry(8)])
+    doc = read(document)
+    log = doc.range(LOG_RANGE)
+    document.apply([{"deleteContentRange": {"range": {"startIndex": log[0],
+                                                      "endIndex": log[1]}}}])
+    assert LOG_RANGE not in read(document).named_ranges
+    write(document, [entry(1)])
+    write(document, [entry(15)])
+    doc = read(document)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.index("Coaching log") < texts.index("Tue 15 Dec 2026 · with José Álvarez") \
+        < texts.index("Tue 8 Dec 2026 · with José Álvarez") \
+        < texts.index("Tue 1 Dec 2026 · with José Álvarez")
+    assert doc.range(TARGETS_RANGE)[1] == doc.range(LOG_RANGE)[0]
+
+
+def test_an_entry_holds_the_answers_commitments_and_other_notes(document):
+    e = entry(1, obstacle="Reviews wait three days\nand block releases", tried="",
+              success="Ship the beta by Jan 15", needs="An intro to the data team",
+              commitments=[Commitment("Ana drafts the RFC"), Commitment("Book the room", True)],
+              other="Notes from Ana\nAsk about budget")
+    write(document, [e])
+    assert entry_text(document, e) == (
+        "Tue 1 Dec 2026 · with José Álvarez\n"
+        "Obstacle: Reviews wait three days\n"
+        "and block releases\n"
+        "What was tried: not answered\n"
+        "What success looks like: Ship the beta by Jan 15\n"
+        "What 王芳 🚀 needs from José Álvarez: An intro to the data team\n"
+        "Commitments:\n"
+        "☐ Ana drafts the RFC\n"
+        "☑ Book the room\n"
+        "Other notes: Notes from Ana\n"
+        "Ask about budget\n")
+    doc = read(document)
+    labels = [s for p in doc.paragraphs_in(*doc.range(e.range_name)) for s in p.spans if s.bold]
+    assert [s.text.rstrip("\n") for s in labels] == [
+        "Obstacle: ", "What was tried: ", "What success looks like: ",
+        "What 王芳 🚀 needs from José Álvarez: ", "Commitments:", "Other notes: "]
+
+
+@pytest.mark.parametrize("success, flag", [
+    ("Be better at presenting", PROMPT),
+    ("", EMPTY_PROMPT),
+    ("Present the roadmap at the all-hands on Jan 12", None),
+])
+def test_a_vague_success_statement_is_flagged(document, success, flag):
+    e = entry(1, success=success)
+    write(document, [e])
+    doc = read(document)
+    flags = [p for p in doc.paragraphs_in(*doc.range(e.range_name)) if p.text.startswith("⚑")]
+    if flag is None:
+        assert flags == []
+    else:
+        assert [p.text for p in flags] == [f"⚑ {flag}"]
+        assert all(s.italic for s in flags[0].spans if s.text.strip())
+
+
+def test_no_commitments_reads_none(document):
+    write(document, [entry(1)])
+    assert "Commitments: none\n" in entry_text(document, entry(1))
+    assert "Other notes" not in entry_text(document, entry(1))
+
+
+def test_a_new_manager_shows_on_later_entries(document):
+    write(document, [entry(1), entry(8, manager="Ngozi Okonkwo-Šimić")])
+    assert entry_headings(document) == ["Tue 8 Dec 2026 · with Ngozi Okonkwo-Šimić",
+                                        "Tue 1 Dec 2026 · with José Álvarez"]
+
+
+def test_an_existing_doc_gets_the_skeleton_above_what_is_there():
+    document = Document.new("plan", "Plan")
+    document.type_text(1, "Notes I kept before")
+    write(document, [entry(1)])
+    texts = [p.text for p in read(document).paragraphs]
+    assert texts[0] == "Development plan · 王芳 🚀" and texts[-1] == "Notes I kept before"
+
+
+def test_entries_repeating_a_meeting_are_refused(document):
+    with pytest.raises(ValueError, match="repeat meetings: series1/2026-12-01"):
+        compose_plan(read(document), [entry(1), entry(1, tried="x")])
+
+
+@pytest.mark.parametrize("field", ["occurrence", "employee_name", "manager_name"])
+def test_blank_names_are_refused(field):
+    values = {"occurrence": "k", "employee_name": EMPLOYEE, "manager_name": MANAGER}
+    values[field] = " \t"
+    with pytest.raises(ValueError, match=field):
+        PlanEntry(day=date(2026, 12, 1), notes=notes(), **values)
+
+
+def test_the_skeleton_needs_a_name():
+    with pytest.raises(ValueError, match="employee_name"):
+        plan_skeleton("  ")
+
+
+def test_ranges_are_the_services_own(document):
+    write(document, [entry(1)])
+    names = set(read(document).named_ranges)
+    assert names == {PLAN_RANGE, OBJECTIVES_RANGE, TARGETS_RANGE, LOG_RANGE, entry(1).range_name}
+    assert EMPLOYEE not in entry(1).range_name and "2026-12-01" not in entry(1).range_name
