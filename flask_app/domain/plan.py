@@ -36,6 +36,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Iterable
 
 from .agenda import human_date
 from .concrete import check_success
@@ -171,22 +172,28 @@ class _Writes:
     insert: list[tuple[DocumentModel, str]] = field(default_factory=list)
 
 
-def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *,
+def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, remove: Iterable[str] = (),
                  employee_name: str | None = None) -> list[dict]:
     """One batch that writes ``entries`` into the plan doc: new ones in date order under the
     coaching log, changed ones in place, unchanged ones not at all.
 
+    ``remove``: meeting keys whose entries go (their notes were emptied after being gathered).
     The skeleton is written first if the doc has none (a new blank doc), titled with
     ``employee_name`` or else the entries' employee. Entries of other meetings stay as they are.
     """
-    keys = [entry.occurrence for entry in entries]
+    keys = [entry.occurrence for entry in entries] + list(remove)
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
         raise ValueError(f"plan entries repeat meetings: {', '.join(repeated)}")
     placed = _placed_entries(doc)
     writes: dict[int, _Writes] = {}
     new: list[tuple[PlanEntry, DocumentModel]] = []
-    moved: set[str] = set()
+    moved: set[str] = set()  # entries that leave their place
+    for key in remove:
+        old = placed.get(_digest(key))
+        if old is not None:
+            _at(writes, old.start).delete = old
+            moved.add(old.name)
     for entry in sorted(entries, key=lambda e: (e.day, e.occurrence)):
         model = entry_model(entry)
         old = placed.get(_digest(entry.occurrence))
@@ -224,7 +231,10 @@ def _placed_entries(doc: DocSnapshot) -> dict[str, _Placed]:
         match = _ENTRY_RANGE.fullmatch(name)
         extent = doc.range(name)
         if match and extent:
-            day = datetime.strptime(match.group(1), "%Y%m%d").date()
+            try:
+                day = datetime.strptime(match.group(1), "%Y%m%d").date()
+            except ValueError:
+                continue  # not a date, so not one of the service's entries
             found[match.group(2)] = _Placed(name, day, *extent)
     return found
 

@@ -176,6 +176,21 @@ def test_a_moved_meeting_moves_its_entry(document):
     assert entry_range("series1/2026-12-08", date(2026, 12, 8)) not in doc.named_ranges
 
 
+def test_an_entry_whose_notes_were_emptied_is_removed(document):
+    write(document, [entry(1), entry(8), entry(15)])
+    write(document, [], remove=["series1/2026-12-08", "series1/2026-12-20"])
+    assert [h.split(" · ")[0] for h in entry_headings(document)] == [
+        "Tue 15 Dec 2026", "Tue 1 Dec 2026"]
+    doc = read(document)
+    assert entry(8).range_name not in doc.named_ranges
+    assert doc.range(entry(15).range_name)[1] == doc.range(entry(1).range_name)[0]
+
+
+def test_a_meeting_both_written_and_removed_is_refused(document):
+    with pytest.raises(ValueError, match="repeat meetings: series1/2026-12-01"):
+        compose_plan(read(document), [entry(1)], remove=["series1/2026-12-01"])
+
+
 def test_the_log_heading_comes_back_if_people_delete_it(document):
     write(document, [entry(8)])
     doc = read(document)
@@ -278,3 +293,33 @@ def test_ranges_are_the_services_own(document):
     names = set(read(document).named_ranges)
     assert names == {PLAN_RANGE, OBJECTIVES_RANGE, TARGETS_RANGE, LOG_RANGE, entry(1).range_name}
     assert EMPLOYEE not in entry(1).range_name and "2026-12-01" not in entry(1).range_name
+
+
+def test_notes_read_from_a_pair_doc_become_an_entry():
+    from datetime import datetime, timedelta, timezone
+    from pathlib import Path
+
+    from flask_app.domain.agenda import AgendaContext, load_templates
+    from flask_app.domain.notes import read_meeting
+    from flask_app.domain.occurrences import Occurrence
+    from flask_app.domain.pair_doc import compose, header_model
+    from flask_app.domain.sections import range_name
+
+    template = load_templates(Path(__file__).parents[2] / "agendas")["one-on-one"]
+    start = datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
+    m = Occurrence("series1", start, start, start + timedelta(minutes=30))
+    section = template.render(AgendaContext(MANAGER, EMPLOYEE, start.date()))
+    pair = Document.new("pair", "One-on-ones")
+    pair.apply(compose(read(pair), {}, insert=[m], redate=[], remove=[],
+                       render=lambda *_: section, header=header_model(MANAGER, EMPLOYEE)).requests)
+    doc = read(pair)
+    name = range_name(m.key)
+    pair.type_text(doc.paragraphs_in(*doc.range(f"{name}.success"))[-1].start,
+                   "Feel better about presenting MARKER-qzx")
+    notes_read = read_meeting(read(pair), name, section)
+    plan = Document.new("plan", "Plan")
+    e = PlanEntry(m.key, start.date(), EMPLOYEE, MANAGER, notes_read)
+    write(plan, [e])
+    text = entry_text(plan, e)
+    assert "What success looks like: Feel better about presenting MARKER-qzx\n" in text
+    assert f"⚑ {PROMPT}\n" in text
