@@ -181,8 +181,11 @@ def _template(model: DocumentModel | None) -> _Template:
 
 def _lines(paragraphs, spec: _Template, subranges: dict[str, int]) -> list[_Line]:
     """Paragraphs with each agenda heading's key, found as the module docstring describes."""
-    lines = [_Line(p, p.heading_level is not None or _norm(p.text) in spec.labels,
-                   p.heading_level) for p in paragraphs]
+    lines = []
+    for p in paragraphs:  # an emptied heading is no label: what follows stays where it was
+        label = bool(p.text.strip()) and (p.heading_level is not None
+                                          or _norm(p.text) in spec.labels)
+        lines.append(_Line(p, label, p.heading_level if label else None))
     claimed: set[str] = set()
     for key, start in subranges.items():
         line = next((x for x in lines if x.paragraph.start <= start < x.paragraph.end), None)

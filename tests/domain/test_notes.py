@@ -203,6 +203,19 @@ def test_a_heading_pasted_as_plain_text_still_counts(section):
                              "needs": "Time with the architect"}
 
 
+def test_an_emptied_heading_does_not_cut_the_answer_off(section):
+    section.answer("obstacle", "Scope creep")
+    line = section.paragraphs("obstacle")[-1]
+    section.document.append_paragraph("", after_index=line.start)
+    empty = section.doc.paragraph_at(line.end)
+    section.document.apply([{"updateParagraphStyle": {
+        "range": {"startIndex": empty.start, "endIndex": empty.end},
+        "paragraphStyle": {"namedStyleType": "HEADING_2"}, "fields": "namedStyleType"}}])
+    section.document.append_paragraph("and meetings", after_index=empty.start)
+    notes = section.read()
+    assert notes.answers["obstacle"] == "Scope creep\nand meetings" and notes.other == ""
+
+
 def test_text_under_an_added_heading_is_other(section):
     section.answer("needs", "Feedback on the draft")
     needs_answer = section.paragraphs("needs")[-1]
