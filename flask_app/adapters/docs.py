@@ -44,6 +44,11 @@ class DocsAdapter:
             raise translated from error
 
 
+def empty_document(document_id: str) -> DocSnapshot:
+    """A Google Doc as files.create makes it: one empty paragraph after the section break."""
+    return DocSnapshot(document_id, None, "", (Paragraph(1, 2, ""),))
+
+
 def _body(data: dict) -> tuple[dict, dict, dict]:
     if "body" in data:
         return data["body"], data.get("lists", {}), data.get("namedRanges", {})

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from ..adapters.calendar import CalendarAdapter, attached_docs, marked_doc, to_domain, trim
-from ..adapters.docs import DocsAdapter
+from ..adapters.docs import DocsAdapter, empty_document
 from ..adapters.drive import DriveAdapter
 from ..domain.agenda import AgendaContext, AgendaTemplate
 from ..domain.detection import DetectionSettings
@@ -174,6 +174,7 @@ class AgendaSync:
                 name = (f"One-on-ones · {manager.name if manager else record.manager} & "
                         f"{report.name if report else record.report}")
                 found = services.drive.create_doc(name, {PAIR_PROPERTY: marker})
+                services.fresh.add(found["id"])
                 result.docs_created += 1
             record.doc_id = found["id"]
         self.store.save_pair(record)
@@ -203,7 +204,9 @@ class AgendaSync:
         written = {k: Written(r.occurrence, r.range_name, r.start, r.title, r.content_hash)
                    for k, r in known.items() if r.status == "scheduled"}
         for attempt in range(WRITE_ATTEMPTS):
-            doc = services.docs.get(record.doc_id)
+            # A doc created in this sync is known to be empty: no need to read it first.
+            fresh = attempt == 0 and record.doc_id in services.fresh
+            doc = empty_document(record.doc_id) if fresh else services.docs.get(record.doc_id)
             outcome = compose(doc, written, insert=insert,
                               redate=[(written[r.occurrence], m) for r, m in redate],
                               remove=[written[r.occurrence] for r in remove], render=render,
@@ -247,6 +250,7 @@ class _Services:
     def __init__(self, workspace, user: str):
         self._workspace, self._user = workspace, user
         self._docs = self._drive = None
+        self.fresh: set[str] = set()
 
     @property
     def docs(self) -> DocsAdapter:
