@@ -77,6 +77,8 @@ def collect(tx, query: Query) -> list[Entry]:
             continue
         record = tx.get(EVENT, row["event"])
         whole = query.since is None or max(record["change"], row["since"]) > query.since
+        if not row["active"] and not whole:
+            continue  # a guest who was removed earlier learnt it then; instances are not theirs
         if not is_recurring(record):
             if whole:
                 entries.append(event_entry(record, query.calendar_id, row["active"]))

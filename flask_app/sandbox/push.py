@@ -62,6 +62,9 @@ def _expiration(body: dict, now_ms: int) -> int:
             raise ApiError(400, "invalid", f"Invalid ttl value for channel {ttl}", domain="push")
         return min(now_ms + int(ttl) * 1000, cap)
     if body.get("expiration") is not None:
+        if not str(body["expiration"]).isdigit():
+            raise ApiError(400, "invalid", f"Invalid expiration value for channel "
+                           f"{body['expiration']}", domain="push")  # (unconfirmed)
         return min(int(body["expiration"]), cap)
     return now_ms + DEFAULT_TTL_SECONDS * 1000
 
