@@ -125,15 +125,18 @@ def change(before: bytes, after: bytes, hint: tuple | None = None) -> Op | None:
             return hint[1], 0, grown
     if hint and hint[0] == "delete" and after == before[:2 * hint[1]] + before[2 * hint[2]:]:
         return hint[1], hint[2] - hint[1], 0
-    prefix = 0
-    limit = min(len(before), len(after)) // 2
-    while prefix < limit and before[2 * prefix:2 * prefix + 2] == after[2 * prefix:2 * prefix + 2]:
+    old, new = _code_units(before), _code_units(after)
+    prefix, limit = 0, min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
         prefix += 1
     suffix = 0
-    while suffix < limit - prefix and before[len(before) - 2 * suffix - 2:len(before) - 2 * suffix] \
-            == after[len(after) - 2 * suffix - 2:len(after) - 2 * suffix]:
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
         suffix += 1
-    return prefix, len(before) // 2 - prefix - suffix, len(after) // 2 - prefix - suffix
+    return prefix, len(old) - prefix - suffix, len(new) - prefix - suffix
+
+
+def _code_units(data: bytes) -> memoryview:
+    return memoryview(data).cast("H")
 
 
 def hint_for(request: dict) -> tuple | None:

@@ -177,7 +177,8 @@ def role_of(tx: Tx, record: dict, user: str, *, direct_only: bool = False) -> st
         for permission in holder.get("permissions", []):
             if direct_only and permission["type"] != "user":
                 continue
-            if _grants(permission, user) and (best is None or RANK[permission["role"]] > RANK[best]):
+            stronger = best is None or RANK[permission["role"]] > RANK[best]
+            if stronger and _grants(permission, user):
                 best = permission["role"]
     return best
 
@@ -218,7 +219,8 @@ class Access:
     def file(self, tx: Tx, user: str, client_id: str, scopes: tuple[str, ...], file_id: str,
              need: str = "read") -> tuple[dict, str]:
         """The file record and the caller's role, or the API's 404 / 403."""
-        record = tx.get("drive.file", resolve(tx, user, file_id))
+        key = resolve(tx, user, file_id) if self.api == "drive" else file_id  # Drive's "root"
+        record = tx.get("drive.file", key)
         role = role_of(tx, record, user) if record else None
         if role is None or not app_sees(tx, self.api, scopes, client_id, user, record):
             raise self.not_found(file_id)

@@ -55,7 +55,8 @@ def resource(tx: Tx, record: dict, user: str, client_id: str) -> dict:
     out: dict[str, Any] = {
         "kind": "drive#file", "id": record["id"], "name": record["name"],
         "mimeType": record["mimeType"], "starred": user in record.get("starredBy", []),
-        "trashed": is_trashed(tx, record), "explicitlyTrashed": record.get("explicitlyTrashed", False),
+        "trashed": is_trashed(tx, record),
+        "explicitlyTrashed": record.get("explicitlyTrashed", False),
         "spaces": ["drive"], "version": str(record.get("version", 1)),
         "webViewLink": link.format(record["id"]),
         "iconLink": "https://drive-thirdparty.googleusercontent.com/16/type/" + record["mimeType"],

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from .api import Call, handles
-from .drive_access import (DRIVE, DriveError, can, display_name, grant_app, insufficient_permissions,
-                           invalid_value, permission_id, role_of, save, timestamp, touch,
+from .drive_access import (DRIVE, DriveError, can, display_name, grant_app,
+                           insufficient_permissions, invalid_value, permission_id, role_of, save, timestamp, touch,
                            user_permission)
 from .errors import ApiError
 from .world import Tx

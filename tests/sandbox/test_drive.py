@@ -119,7 +119,8 @@ def test_updating_app_properties_merges_and_null_deletes_a_key(sandbox):
     drive = service(sandbox, "drive", ANA)
     created = make_doc(drive, appProperties={"a": "1", "b": "2"})
 
-    updated = drive.files().update(fileId=created["id"], body={"appProperties": {"a": None, "c": "3"}},
+    updated = drive.files().update(fileId=created["id"],
+                                   body={"appProperties": {"a": None, "c": "3"}},
                                    fields="appProperties,version").execute()
 
     assert updated["appProperties"] == {"b": "2", "c": "3"}
@@ -242,7 +243,8 @@ def test_sharing_gives_access_and_only_then(sandbox):
     permission = ana.permissions().create(
         fileId=doc["id"], body={"role": "writer", "type": "user", "emailAddress": BO},
         emailMessage="Our one-on-one notes").execute()
-    listed = ana.permissions().list(fileId=doc["id"], fields="permissions(role,emailAddress)").execute()
+    listed = ana.permissions().list(fileId=doc["id"],
+                                    fields="permissions(role,emailAddress)").execute()
     seen = bo.files().get(fileId=doc["id"], fields="id,owners,capabilities").execute()
     ana.permissions().delete(fileId=doc["id"], permissionId=permission["id"]).execute()
     with pytest.raises(HttpError) as after:
@@ -311,7 +313,8 @@ def test_ownership_moves_only_with_transfer_ownership_and_the_owner_stays(sandbo
     assert refused.value.resp.status == 403
     assert error_of(refused)["errors"][0]["location"] == "transferOwnership"
     assert [o["emailAddress"] for o in after["owners"]] == [BO]
-    assert {p["emailAddress"]: p["role"] for p in after["permissions"]} == {ANA: "writer", BO: "owner"}
+    assert {p["emailAddress"]: p["role"] for p in after["permissions"]} == {
+        ANA: "writer", BO: "owner"}
     assert error_of(remove_owner)["errors"][0]["reason"] == "cannotRemoveOwner"
 
 
@@ -325,8 +328,8 @@ def test_drive_file_scope_sees_only_what_the_app_created_or_was_opened_with(sand
         app.files().get(fileId=notes["id"]).execute()
     listed_before = app.files().list().execute()["files"]
     seen_with_full_scope = full.files().get(fileId=notes["id"]).execute()
-    sandbox.http.post(sandbox.url + "/_sandbox/drive/open",
-                      json={"user": ANA, "fileId": notes["id"], "client_id": APP}).raise_for_status()
+    opening = {"user": ANA, "fileId": notes["id"], "client_id": APP}
+    sandbox.http.post(sandbox.url + "/_sandbox/drive/open", json=opening).raise_for_status()
     opened = app.files().get(fileId=notes["id"]).execute()
 
     assert hidden.value.resp.status == 404 and listed_before == []
