@@ -27,6 +27,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DRIVE_ID = (re.compile(r"https://(?:drive|docs)\.google\.com/(?:a/[^/]+/)?(?:file|document|"
                         r"spreadsheets|presentation|forms|drawings)/d/([A-Za-z0-9_-]+)"),
              re.compile(r"https://(?:drive|docs)\.google\.com/\S*[?&]id=([A-Za-z0-9_-]+)"))
+_DRIVE_ICON = "https://drive-thirdparty.googleusercontent.com/16/type/"
 # Fields an invited guest may change on their own copy, besides their private properties.
 _GUEST_ATTENDEE_KEYS = ("responseStatus", "comment", "additionalGuests")
 
@@ -82,6 +83,8 @@ def drive_file_id(url: str) -> str | None:
 
 
 def _attachments(tx: Tx, values: list) -> list[dict]:
+    """Validated attachments; a Drive link gets its file's id, and its title, type and icon when
+    the sandbox's Drive holds the file."""
     if len(values) > MAX_ATTACHMENTS:
         raise CalendarError(400, "invalid", f"An event can have at most {MAX_ATTACHMENTS} "
                             "attachments.")  # (unconfirmed)
@@ -92,11 +95,13 @@ def _attachments(tx: Tx, values: list) -> list[dict]:
         item = {"fileUrl": value["fileUrl"]}
         file_id = drive_file_id(value["fileUrl"])
         known = (tx.get("drive.file", file_id) or {}) if file_id else {}
-        for key, drive_key in (("title", "name"), ("mimeType", "mimeType"), ("iconLink", "iconLink")):
-            if value.get(key) or known.get(drive_key):
-                item[key] = value.get(key) or known[drive_key]
-        if file_id:
-            item["fileId"] = file_id
+        title = value.get("title") or known.get("name")
+        mime_type = known.get("mimeType") or value.get("mimeType")
+        icon = value.get("iconLink") or (_DRIVE_ICON + mime_type if known else None)
+        for key, found in (("title", title), ("mimeType", mime_type), ("iconLink", icon),
+                           ("fileId", file_id)):
+            if found:
+                item[key] = found
         out.append(item)
     return out
 

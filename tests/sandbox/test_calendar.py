@@ -366,3 +366,18 @@ def test_q_matches_the_start_of_words_in_texts_and_people(empty_sandbox):
                             ("stand lisb", ["Platform stand-up"]), ("isbon", [])):
         found = ana.events().list(calendarId="primary", q=query).execute()["items"]
         assert [e["summary"] for e in found] == expected, query
+
+
+def test_a_drive_attachment_takes_the_files_title_type_and_icon(empty_sandbox):
+    from flask_app.sandbox.drive_files import create_google_doc
+    with empty_sandbox.world.transaction() as tx:
+        doc = create_google_doc(tx, ANA, "Ana / Bo: agenda")
+    url = f"https://docs.google.com/document/d/{doc['id']}/edit"
+    event = calendar(empty_sandbox, ANA).events().insert(
+        calendarId="primary", body={**ONE_ON_ONE, "attachments": [{"fileUrl": url}]},
+        supportsAttachments=True).execute()
+    assert event["attachments"] == [{
+        "fileUrl": url, "title": "Ana / Bo: agenda",
+        "mimeType": "application/vnd.google-apps.document",
+        "iconLink": "https://drive-thirdparty.googleusercontent.com/16/type/"
+                    "application/vnd.google-apps.document", "fileId": doc["id"]}]
