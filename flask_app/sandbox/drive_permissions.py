@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from .api import Call, handles
-from .drive_access import (DRIVE, DriveError, can, display_name, grant_app,
+from .drive_access import (DRIVE, ROLES, DriveError, can, display_name, grant_app,
                            insufficient_permissions, invalid_value, permission_id, role_of, save, timestamp, touch,
                            user_permission)
 from .errors import ApiError
@@ -62,6 +62,10 @@ def _new_permission(tx: Tx, body: dict) -> dict:
         raise _required("role")
     if not kind:
         raise _required("type")
+    if role not in ROLES:
+        raise invalid_value("permission.role", "The permission role is invalid.")
+    if kind not in ("user", "group", "domain", "anyone"):
+        raise invalid_value("permission.type", "The permission type is invalid.")
     if role in SHARED_DRIVE_ROLES:
         raise _sharing_refused(f"The {role} role can only be granted on items in a shared drive.")
     if kind in ("user", "group"):
@@ -117,6 +121,8 @@ def _grant(call: Call, record: dict, permission: dict, notify: bool) -> dict:
         if role_of(call.tx, record, call.user) != "owner":
             raise insufficient_permissions()
         _transfer(call.tx, record, permission)
+    elif permission["id"] == permission_id("user", record["owner"]):
+        raise DriveError(403, "cannotModifyOwner", "The owner of a file cannot be modified.")
     record["permissions"] = [p for p in record["permissions"] if p["id"] != permission["id"]]
     record["permissions"].append(permission)
     if notify or permission["role"] == "owner":
@@ -142,8 +148,8 @@ def permissions_update(call: Call) -> dict:
     if set(body) - {"role", "expirationTime", "kind"}:
         raise DriveError(403, "fieldNotWritable",
                          "The resource body includes fields which are not directly writable.")
-    if permission["role"] == "owner" and body.get("role", "owner") != "owner":
-        raise DriveError(403, "cannotModifyOwner", "The owner of a file cannot be modified.")
+    if body.get("role") not in (None, *ROLES):
+        raise invalid_value("permission.role", "The permission role is invalid.")
     if body.get("role") in SHARED_DRIVE_ROLES:
         raise _sharing_refused(f"The {body['role']} role can only be granted on items in a "
                                "shared drive.")

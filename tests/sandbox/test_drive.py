@@ -391,3 +391,22 @@ def test_a_drive_batch_past_100_calls_fails_the_extra_calls(sandbox):
     batch.execute()
 
     assert failed == [(101, 403)]
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"role": "writer", "type": "robot", "emailAddress": BO}, 400),
+    ({"role": "editor", "type": "user", "emailAddress": BO}, 400),
+    ({"role": "writer", "type": "user"}, 400),
+    ({"role": "organizer", "type": "user", "emailAddress": BO}, 400),
+    ({"role": "reader", "type": "user", "emailAddress": ANA}, 403),  # the owner stays the owner
+])
+def test_bad_sharing_requests_are_refused(sandbox, body, status):
+    ana = service(sandbox, "drive", ANA)
+    doc = make_doc(ana)
+
+    with pytest.raises(HttpError) as excinfo:
+        ana.permissions().create(fileId=doc["id"], body=body).execute()
+
+    assert excinfo.value.resp.status == status
+    assert [p["role"] for p in ana.permissions().list(fileId=doc["id"]).execute()["permissions"]] \
+        == ["owner"]
