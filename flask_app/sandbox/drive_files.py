@@ -267,8 +267,9 @@ def files_update(call: Call) -> dict:
     _check_writable(body, UPDATE_WRITABLE)
     adding = [p for p in call.params.get("addParents", "").split(",") if p]
     removing = [p for p in call.params.get("removeParents", "").split(",") if p]
-    need = "owner" if "trashed" in body else "read" if set(body) <= {"starred", "kind"} and not (
-        adding or removing or call.media) else "write"
+    changes_file = bool(set(body) - {"starred", "kind"} or adding or removing or call.media)
+    # Trashing is the owner's; starring is each person's own; everything else needs a writer.
+    need = "owner" if "trashed" in body else "write" if changes_file else "read"
     record, _ = DRIVE.file(call.tx, call.user, call.client_id, call.scopes, call.params["fileId"],
                            need)
     if "mimeType" in body and body["mimeType"] != record["mimeType"] and \
@@ -289,7 +290,7 @@ def files_update(call: Call) -> dict:
     if call.media is not None:
         _replace_content(call, record)
     _apply_metadata(call, record, body)
-    if set(body) - {"starred", "kind"} or adding or removing or call.media:
+    if changes_file:
         touch(call.tx, record, call.user)
     save(call.tx, record)
     return default_view(resource(call.tx, record, call.user, call.client_id), call)
