@@ -64,8 +64,8 @@ def sandbox_reset() -> None:
 def _register_commands() -> None:
     from .commands.demo import demo
     from .commands.scan import scan
-    from .commands.sync import sync
-    for command in (demo, scan, sync):
+    from .commands.sync import gather, sync
+    for command in (demo, gather, scan, sync):
         main.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""``coach sync``: one agenda pass over every enabled manager, by hand."""
+"""``coach sync`` and ``coach gather``: one pass over every enabled manager, by hand."""
 from __future__ import annotations
 
 import click
@@ -19,6 +19,9 @@ def summarise(results: list[SyncResult]) -> str:
         f"attached: {total('attached')}",
         f"sections added: {total('sections_added')}, redated: {total('sections_redated')}, "
         f"removed: {total('sections_removed')}, kept (written in): {total('sections_kept')}",
+        f"meetings gathered: {total('meetings_gathered')} (not filled in: "
+        f"{total('not_filled')}), plan entries written: {total('plan_entries')}, "
+        f"open items carried: {total('items_carried')}",
     ]
     problems = [f"  {r.manager}: {p}" for r in results for p in r.problems]
     if problems:
@@ -35,6 +38,20 @@ def sync(managers: tuple[str, ...]) -> None:
         results = coach.sync_pass().run(
             managers or None,
             progress=lambda items: tqdm(items, desc="syncing managers", unit="manager"))
+    finally:
+        coach.close()
+    click.echo(summarise(results))
+
+
+@click.command("gather")
+@click.option("--manager", "managers", multiple=True, help="Only this manager (repeatable).")
+def gather(managers: tuple[str, ...]) -> None:
+    """Gather ended meetings' notes into development plans (no new agendas)."""
+    coach = Coach.from_settings(load_settings())
+    try:
+        results = coach.sync_pass().run(
+            managers or None, write_agendas=False,
+            progress=lambda items: tqdm(items, desc="gathering", unit="manager"))
     finally:
         coach.close()
     click.echo(summarise(results))

@@ -74,6 +74,11 @@ def _normal(text: str) -> str:
     return " ".join(_DONE_MARK.sub("", text).split()).casefold()
 
 
+def normal_item(text: str) -> str:
+    """An item's text as compared across sections: no done mark, no "(from …)", any case."""
+    return _normal(_carried(_DONE_MARK.sub("", text).strip(), date.min)[0])
+
+
 def _answer_paragraphs(doc: DocSnapshot, name: str) -> list[Paragraph]:
     extent = doc.range(name)
     if extent is None:
@@ -82,8 +87,9 @@ def _answer_paragraphs(doc: DocSnapshot, name: str) -> list[Paragraph]:
     return [p for p in paragraphs if p.heading_level is None and p.text.strip()]
 
 
-def open_items(doc: DocSnapshot, earlier: list[PlacedSection]) -> tuple[OpenItem, ...]:
-    """Needs and commitments from earlier meetings that nobody has marked done yet.
+def item_states(doc: DocSnapshot, earlier: list[PlacedSection]) -> dict[str, tuple[OpenItem, bool]]:
+    """Needs and commitments raised in ``earlier`` sections, by normalised text, with whether
+    anyone marked them done.
 
     Sections are read oldest first; an item marked done anywhere (in its own section or
     where it was carried to) is closed.
@@ -104,7 +110,12 @@ def open_items(doc: DocSnapshot, earlier: list[PlacedSection]) -> tuple[OpenItem
                     state[normal] = (item, was_done or done)
                 else:
                     state[normal] = (OpenItem(text, since), done)
-    return tuple(item for item, done in state.values() if not done)
+    return state
+
+
+def open_items(doc: DocSnapshot, earlier: list[PlacedSection]) -> tuple[OpenItem, ...]:
+    """Needs and commitments from earlier meetings that nobody has marked done yet."""
+    return tuple(item for item, done in item_states(doc, earlier).values() if not done)
 
 
 def _carried(text: str, day: date) -> tuple[str, date]:

@@ -10,9 +10,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 from ..adapters.directory import load_directory
+from ..adapters.drive import DriveAdapter
 from ..config import Settings
 from ..domain.agenda import load_templates
 from ..domain.people import Directory
+from .gather import Gatherer, align_plan_access
 from .store import ManagerState, Store
 from .sync import AgendaSync, SyncResult
 
@@ -41,20 +43,24 @@ class SyncPass:
     workspace: object
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
-    def agenda_sync(self, directory: Directory) -> AgendaSync:
-        templates = load_templates(self.settings.templates_dir)
-        return AgendaSync(self.store, self.workspace, directory, templates[DEFAULT_TEMPLATE],
+    def agenda_sync(self, directory: Directory, *, write_agendas: bool = True) -> AgendaSync:
+        template = load_templates(self.settings.templates_dir)[DEFAULT_TEMPLATE]
+        gatherer = Gatherer(self.store, self.workspace, directory, template,
+                            grace=timedelta(minutes=self.settings.gather_grace_minutes))
+        return AgendaSync(self.store, self.workspace, directory, template,
                           lookahead=timedelta(days=self.settings.lookahead_days),
-                          clock=self.clock)
+                          clock=self.clock, gatherer=gatherer, write_agendas=write_agendas)
 
     def directory(self) -> Directory:
         return load_directory(self.workspace.service("directory", self.workspace.admin_email))
 
     def run(self, managers: Iterable[str] | None = None,
             progress: Callable[[Iterable[str]], Iterable[str]] = lambda x: x,
-            ) -> list[SyncResult]:
+            *, write_agendas: bool = True) -> list[SyncResult]:
+        """Sync each manager (agendas and gathering; only gathering without write_agendas)."""
         directory = self.directory()
-        sync = self.agenda_sync(directory)
+        self.follow_moves(directory)
+        sync = self.agenda_sync(directory, write_agendas=write_agendas)
         chosen = list(managers) if managers else enabled_managers(self.store, directory)
         results = []
         for manager in progress(chosen):
@@ -62,4 +68,12 @@ class SyncPass:
                 self.store.save_manager(ManagerState(manager))
             results.append(sync.run(manager))
         return results
+
+    def follow_moves(self, directory: Directory) -> None:
+        """Give each plan's access to the employee's current manager (after a team move)."""
+        for plan in self.store.plans():
+            person = directory.get(plan.employee)
+            if person and person.manager_email and person.manager_email != plan.manager:
+                drive = DriveAdapter(self.workspace.service("drive", plan.employee))
+                align_plan_access(plan, person.manager_email, drive, self.store)
 

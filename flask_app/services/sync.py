@@ -26,6 +26,7 @@ from ..domain.pair_doc import Written, compose, header_model
 from ..domain.people import Directory
 from ..domain.planning import PairMeetings, find_pairs
 from ..errors import Conflict, GoogleApiError, NotFound, PermissionDenied, SyncTokenExpired
+from .gather import Gatherer
 from .store import ManagerState, MeetingRecord, PairRecord, Store
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,10 @@ class SyncResult:
     sections_redated: int = 0
     sections_removed: int = 0
     sections_kept: int = 0
+    meetings_gathered: int = 0
+    not_filled: int = 0
+    plan_entries: int = 0
+    items_carried: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -71,6 +76,8 @@ class AgendaSync:
     lookahead: timedelta = timedelta(days=14)
     detection: DetectionSettings = DetectionSettings()
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    gatherer: Gatherer | None = None
+    write_agendas: bool = True
 
     def run(self, manager: str) -> SyncResult:
         result = SyncResult(manager)
@@ -108,6 +115,20 @@ class AgendaSync:
     def _pair(self, pair: PairMeetings, state: ManagerState, calendar: CalendarAdapter,
               services: "_Services", now: datetime, result: SyncResult) -> None:
         record = self.store.pair(pair.manager, pair.report) or PairRecord(pair.manager, pair.report)
+        if self.write_agendas:
+            self._agendas(pair, state, calendar, services, now, result, record)
+        if self.gatherer is not None and record.doc_id is not None:
+            known = {r.occurrence: r for r in self.store.meetings(record.key)}
+            counts = self.gatherer.gather(pair, record, known, services.docs, now)
+            result.meetings_gathered += counts.gathered
+            result.not_filled += counts.not_filled
+            result.plan_entries += counts.plan_entries
+            result.items_carried += counts.carried
+
+    def _agendas(self, pair: PairMeetings, state: ManagerState, calendar: CalendarAdapter,
+                 services: "_Services", now: datetime, result: SyncResult,
+                 record: PairRecord) -> None:
+        """Doc found or made, shared and attached; sections in line with the calendar."""
         meetings = {m.key: m for m in pair.meetings}
         known = {r.occurrence: r for r in self.store.meetings(record.key)}
         until = now + self.lookahead

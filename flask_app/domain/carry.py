@@ -1,0 +1,78 @@
+"""Bringing items still open into agenda sections written before the last meeting happened.
+
+A section for a meeting two weeks out is written before the meeting in between takes place;
+once that one is over, its needs and unfinished commitments are added to the later section's
+"Still open from last time" list, and items marked done since are taken off it. Only the
+service's own lines go, and only while they read exactly as written ("… (from <date>)" and
+"Nothing open from last time."): nothing people wrote is removed.
+"""
+from __future__ import annotations
+
+from .agenda import NOTHING_OPEN, OpenItem, human_date
+from .document import utf16_len
+from .sections import PlacedSection, is_done, item_states, normal_item
+from .snapshot import DocSnapshot
+
+
+def refresh_requests(doc: DocSnapshot, targets: list[PlacedSection],
+                     sections: list[PlacedSection]) -> list[dict]:
+    """Requests adding to each target section the items open from the sections before it."""
+    requests: list[dict] = []
+    for target in sorted(targets, key=lambda s: s.start, reverse=True):
+        states = item_states(doc, [s for s in sections if s.day < target.day])
+        requests += _refresh(doc, target.name, states)
+    return requests
+
+
+def _line(item: OpenItem) -> str:
+    return f"{item.text} (from {human_date(item.from_date)})"
+
+
+def _refresh(doc: DocSnapshot, name: str, states: dict[str, tuple[OpenItem, bool]]) -> list[dict]:
+    extent = doc.range(f"{name}.open_items")
+    if extent is None:
+        return []
+    paragraphs = [p for p in doc.paragraphs_in(*extent) if p.heading_level is None]
+    if not paragraphs:
+        return []
+    listed = {normal_item(p.text) for p in paragraphs}
+    missing = [item for normal, (item, done) in states.items()
+               if not done and normal not in listed]
+    closed = [p for p in paragraphs if p.checkbox and not is_done(p)
+              and states.get(normal_item(p.text), (None, False))[1]
+              and p.text == _line(states[normal_item(p.text)][0])]
+    requests = _add(paragraphs[-1], missing) if missing else []
+    stale = closed + [p for p in paragraphs if p.text == NOTHING_OPEN and missing]
+    for paragraph in sorted(stale, key=lambda p: p.start, reverse=True):
+        requests.append({"deleteContentRange": {"range": {
+            "startIndex": paragraph.start, "endIndex": paragraph.end}}})
+    return requests
+
+
+def _add(last, missing: list[OpenItem]) -> list[dict]:
+    """Lines for ``missing`` items typed after the list's ``last`` paragraph."""
+    lines = [_line(item) for item in missing]
+    text = "\n" + "\n".join(lines)
+    # Typed at the end of the list's last line, then Enter: strictly inside the ranges.
+    at = last.end - 1
+    requests: list[dict] = [{"insertText": {"location": {"index": at}, "text": text}}]
+    start = at + 1
+    ranges = []
+    for line, item in zip(lines, missing):
+        end = start + utf16_len(line)
+        ranges.append((start, end, start + utf16_len(item.text)))
+        start = end + 1
+    new_start, new_end = ranges[0][0], ranges[-1][1] + 1
+    requests.append({"updateTextStyle": {"range": {"startIndex": new_start, "endIndex": new_end},
+                                         "textStyle": {}, "fields": "*"}})
+    for _, end, suffix in ranges:
+        requests.append({"updateTextStyle": {"range": {"startIndex": suffix, "endIndex": end},
+                                             "textStyle": {"italic": True}, "fields": "italic"}})
+    if not last.checkbox:
+        requests.append({"updateParagraphStyle": {
+            "range": {"startIndex": new_start, "endIndex": new_end},
+            "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"}, "fields": "namedStyleType"}})
+        requests.append({"createParagraphBullets": {
+            "range": {"startIndex": new_start, "endIndex": new_end},
+            "bulletPreset": "BULLET_CHECKBOX"}})
+    return requests
