@@ -17,7 +17,6 @@ from . import calendar_times as times
 from .calendar_times import CalendarError
 
 _PREFIXES = ("RRULE:", "EXRULE:", "RDATE", "EXDATE")
-_FAR_PAST = datetime(1900, 1, 1, tzinfo=times.UTC)
 
 
 def invalid_recurrence() -> CalendarError:
@@ -62,9 +61,18 @@ def check(fields: dict) -> None:
     if "dateTime" in fields["start"] and "timeZone" not in fields["start"]:
         raise CalendarError(400, "required", "Missing time zone definition for start time.")
     try:
-        next(iter(_series_query(fields).after(_FAR_PAST)), None)
+        next(iter(_series_query(fields).after(_begin(fields))), None)
     except (ValueError, KeyError):
         raise invalid_recurrence() from None
+
+
+def _begin(fields: dict) -> datetime:
+    """A moment just before the series' first instance (searching from 1900 is slow)."""
+    start = fields["start"]
+    if "date" in start:
+        return datetime.combine(date.fromisoformat(start["date"]), datetime.min.time(),
+                                times.UTC) - timedelta(days=2)
+    return times.parse_instant(start["dateTime"]) - timedelta(days=1)
 
 
 def duration(fields: dict) -> timedelta:
@@ -103,7 +111,7 @@ def is_occurrence(fields: dict, original: dict) -> bool:
 
 def first(fields: dict) -> dict | None:
     """The first instance's original start, or None for a series without instances."""
-    component = next(iter(_series_query(fields).after(_FAR_PAST)), None)
+    component = next(iter(_series_query(fields).after(_begin(fields))), None)
     if component is None:
         return None
     return times.from_local(component["DTSTART"].dt, fields["start"].get("timeZone"))
@@ -144,7 +152,7 @@ def _until_value(fields: dict, split_original: dict) -> str:
 
 def _count_before(fields: dict, split_original: dict, calendar_zone) -> int:
     split_at = times.instant(split_original, calendar_zone)
-    return len(occurrences(fields, _FAR_PAST, split_at))
+    return len(occurrences(fields, _begin(fields), split_at))
 
 
 def split_rules(fields: dict, split_original: dict, calendar_zone) -> tuple[list[str], list[str]]:

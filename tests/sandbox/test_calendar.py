@@ -13,6 +13,7 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
 from flask_app.adapters.google_clients import GoogleEndpoints, build_service
+from flask_app.sandbox.drive_files import create_google_doc
 
 AUTH = "https://www.googleapis.com/auth/"
 CAL = AUTH + "calendar"
@@ -369,7 +370,6 @@ def test_q_matches_the_start_of_words_in_texts_and_people(empty_sandbox):
 
 
 def test_a_drive_attachment_takes_the_files_title_type_and_icon(empty_sandbox):
-    from flask_app.sandbox.drive_files import create_google_doc
     with empty_sandbox.world.transaction() as tx:
         doc = create_google_doc(tx, ANA, "Ana / Bo: agenda")
     url = f"https://docs.google.com/document/d/{doc['id']}/edit"
