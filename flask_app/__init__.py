@@ -15,8 +15,10 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     if test_config:
         app.config.update(test_config)
     from .services.context import Coach
-    from .web import home, tasks
+    from .web import demo, home, tasks
     app.extensions["coach"] = coach or Coach.from_settings(settings)
     app.register_blueprint(home.bp)
     app.register_blueprint(tasks.bp)
+    if settings.uses_sandbox:
+        app.register_blueprint(demo.bp)
     return app

@@ -1,6 +1,8 @@
 """Fixtures shared by every test: a sandbox served over HTTPS, seeded per test."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
 
@@ -63,10 +65,21 @@ def sandbox_server(tmp_path_factory):
     server.stop()
 
 
+def _pin_clock(world) -> None:
+    """Set the sandbox clock to 06:00 UTC on the Monday of the seeded (anchor) week, so every
+    test sees the demo organisation's calendars from the same point whatever the weekday."""
+    with world.transaction() as tx:
+        now = tx.now()
+        monday = (now - timedelta(days=now.weekday())).replace(hour=6, minute=0, second=0,
+                                                               microsecond=0)
+        tx.set_setting("clock_offset", (monday - now).total_seconds())
+
+
 @pytest.fixture
 def sandbox(sandbox_server) -> SandboxControl:
-    """A running sandbox, freshly seeded with the demo organisation."""
+    """A running sandbox, freshly seeded with the demo organisation, its clock pinned."""
     seed_world(sandbox_server.world)
+    _pin_clock(sandbox_server.world)
     return SandboxControl(sandbox_server)
 
 

@@ -89,6 +89,13 @@ def set_quotas():
     return {"ok": True}
 
 
+@bp.get("/clock")
+def clock():
+    """The sandbox clock (real time plus what tests and the demo advanced it by)."""
+    with _world().transaction() as tx:
+        return {"now": tx.now().isoformat()}
+
+
 @bp.post("/clock")
 def advance_clock():
     """Move the sandbox clock forward: ``{"seconds": n}``."""

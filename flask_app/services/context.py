@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
+from ..adapters.sandbox_control import SandboxControl
 from ..adapters.sql_store import SqlStore
 from ..adapters.workspace import Workspace, connect
 from ..config import Settings
@@ -30,9 +32,21 @@ class Coach:
                 self._workspace = connect(self.settings)
             return self._workspace
 
-    def sync_pass(self, clock=None) -> SyncPass:
-        extra = {"clock": clock} if clock else {}
-        return SyncPass(self.settings, self.store, self.workspace, **extra)
+    @property
+    def sandbox(self) -> SandboxControl | None:
+        """The sandbox's control plane, when the service runs on the sandbox."""
+        if not self.settings.uses_sandbox:
+            return None
+        endpoints = self.workspace.endpoints
+        return SandboxControl(endpoints.root, endpoints.ca_file)
+
+    def now(self) -> datetime:
+        """Google's time: the sandbox's clock on the sandbox (tests and the demo move it)."""
+        sandbox = self.sandbox
+        return sandbox.now() if sandbox else datetime.now(timezone.utc)
+
+    def sync_pass(self) -> SyncPass:
+        return SyncPass(self.settings, self.store, self.workspace, clock=self.now)
 
     def close(self) -> None:
         if self._workspace is not None:

@@ -24,7 +24,7 @@ def index():
 def calendar(email: str):
     """A manager's next three weeks as the Calendar API lists them, with attached docs."""
     c = coach()
-    now = c.sync_pass().clock()
+    now = c.now()
     events = c.workspace.service("calendar", email).events().list(
         calendarId="primary", singleEvents=True, orderBy="startTime", maxResults=100,
         timeMin=now.isoformat(), timeMax=(now + timedelta(days=CALENDAR_DAYS)).isoformat(),

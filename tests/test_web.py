@@ -1,0 +1,55 @@
+"""The service's pages and task handlers, over the sandbox."""
+from __future__ import annotations
+
+import pytest
+
+from flask_app import create_app
+from flask_app.adapters.docs import snapshot
+from flask_app.services.context import Coach
+
+ANA = "ana.silva@example.com"
+BO = "bo.nilsson@example.com"
+
+
+@pytest.fixture
+def client(coach):
+    app = create_app(coach=Coach.from_settings(coach.settings, coach.workspace),
+                     test_config={"TESTING": True})
+    return app.test_client()
+
+
+def test_the_cron_sweep_syncs_everyone_and_refuses_other_callers(client, coach):
+    assert client.get("/tasks/sync").status_code == 403
+    answer = client.get("/tasks/sync", headers={"X-Appengine-Cron": "true"})
+    assert answer.status_code == 200
+    assert answer.json["managers"] == 10 and answer.json["sections_added"] > 30
+    assert coach.store.pair(ANA, BO).doc_id
+
+
+def test_the_front_page_and_a_managers_calendar(client, coach):
+    coach.sync(ANA)
+    page = client.get("/").get_data(as_text=True)
+    assert ANA in page and f"/_sandbox/docs/{coach.store.pair(ANA, BO).doc_id}/html" in page
+    calendar = client.get(f"/demo/calendar/{ANA}").get_data(as_text=True)
+    assert "Ana / Bo" in calendar and coach.store.pair(ANA, BO).doc_id in calendar
+
+
+def test_a_person_answers_as_the_report_ends_the_meeting_and_reads_the_plan(client, coach):
+    coach.sync(ANA)
+    page = client.get(f"/demo/pair/{ANA}/{BO}").get_data(as_text=True)
+    assert "Answer as bo.nilsson@example.com" in page
+    client.post(f"/demo/pair/{ANA}/{BO}/answer", data={
+        "obstacle": "Reviews wait for days", "tried": "Smaller pull requests",
+        "success": "Median review time under 4 hours by March",
+        "needs": "A review rota", "commitment": "Bo proposes the rota by Friday"})
+    doc = snapshot(coach.service("docs", BO).documents().get(
+        documentId=coach.store.pair(ANA, BO).doc_id).execute())
+    assert "Reviews wait for days" in doc.text_in(1, doc.end_index)
+    assert client.post(f"/demo/pair/{ANA}/{BO}/end-meeting").status_code == 302
+    plan = coach.store.plan(BO)
+    text = snapshot(coach.service("docs", BO).documents().get(
+        documentId=plan.doc_id).execute())
+    body = text.text_in(1, text.end_index)
+    assert "Reviews wait for days" in body and "Bo proposes the rota by Friday" in body
+    assert f"/_sandbox/docs/{plan.doc_id}/html" in client.get(
+        f"/demo/pair/{ANA}/{BO}").get_data(as_text=True)
