@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from googleapiclient.errors import HttpError
 
 from ..domain.events import Attendee, CalendarEvent
-from ..errors import SyncTokenExpired
 from .google_clients import translate
 
 DOC_MIME = "application/vnd.google-apps.document"

@@ -23,13 +23,6 @@ ANA, BO, SAM = "ana.silva@example.com", "bo.nilsson@example.com", "sam.rivera@ex
 CAPTURES = Path(__file__).parents[1] / "data" / "google-captures" / "calendar"
 
 
-@pytest.fixture(autouse=True)
-def trust_sandbox_ca(monkeypatch):
-    """requests prefers REQUESTS_CA_BUNDLE over a session's own ``verify``: drop it."""
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-
-
 def calendar(sandbox, user: str, scopes=(CAL,), client_id: str = "sandbox-tests"):
     """A Calendar service acting as ``user``."""
     token = sandbox.token(user, list(scopes), client_id=client_id)

@@ -12,8 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from googleapiclient.errors import HttpError
 
-from .test_calendar import (  # noqa: F401  (trust_sandbox_ca is an autouse fixture)
-    ANA, BO, ONE_ON_ONE, calendar, control, error_of, trust_sandbox_ca)
+from .test_calendar import ANA, BO, ONE_ON_ONE, calendar, control, error_of
 
 WEEK_MS = 7 * 24 * 3600 * 1000
 

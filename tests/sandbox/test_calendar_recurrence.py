@@ -7,8 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from googleapiclient.errors import HttpError
 
-from .test_calendar import (  # noqa: F401  (trust_sandbox_ca is an autouse fixture)
-    ANA, BO, trust_sandbox_ca, calendar, capture, control, error_of, list_all, timed)
+from .test_calendar import ANA, BO, calendar, capture, control, error_of, list_all, timed
 
 CHICAGO = "America/Chicago"
 CAPTURED_USER = "test.user@gmail.com"

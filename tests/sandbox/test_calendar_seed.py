@@ -12,8 +12,7 @@ import pytest
 from flask_app.sandbox.calendar_seed import event_id_for
 from flask_app.sandbox.seed import SEED_DIR, seed_world
 
-from .test_calendar import (  # noqa: F401  (trust_sandbox_ca is an autouse fixture)
-    ANA, calendar, trust_sandbox_ca)
+from .test_calendar import ANA, calendar
 
 ANCHOR = date(2026, 11, 30)
 JOSE, FANG, KEN = "jose.alvarez@example.com", "fang.wang@example.com", "ken.sato@example.com"

@@ -10,8 +10,8 @@ from googleapiclient.errors import HttpError
 from flask_app.adapters.google_clients import translate
 from flask_app.errors import SyncTokenExpired
 
-from .test_calendar import (  # noqa: F401  (trust_sandbox_ca is an autouse fixture)
-    ANA, BO, ONE_ON_ONE, calendar, capture, control, error_of, list_all, timed, trust_sandbox_ca)
+from .test_calendar import (
+    ANA, BO, ONE_ON_ONE, calendar, capture, control, error_of, list_all, timed)
 
 
 def _three_events(ana) -> list[dict]:

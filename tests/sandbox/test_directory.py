@@ -22,13 +22,6 @@ ANA_REPORTS = {"bo.nilsson@example.com", "sam.rivera@example.com", "kwame.mensah
                "hannah.schulz@example.com", "arjun.patel@example.com"}
 
 
-@pytest.fixture(autouse=True)
-def _trust_sandbox_ca(monkeypatch):
-    """requests prefers REQUESTS_CA_BUNDLE over a session's own ``verify``: drop it."""
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-
-
 def directory_for(sandbox, user: str, scopes=(USERS, ORGUNITS)):
     credentials = Credentials(sandbox.token(user, list(scopes)))
     return build_service("directory", credentials, GoogleEndpoints(sandbox.url, sandbox.ca_file))

@@ -18,13 +18,6 @@ from .test_drive import ANA, APP, BO, DOCUMENTS, DRIVE, SAM, error_of, service
 MUTATIONS = Path(__file__).parent.parent / "data" / "google-captures" / "docs" / "mutations"
 
 
-@pytest.fixture(autouse=True)
-def _trust_sandbox_ca(monkeypatch):
-    """requests prefers REQUESTS_CA_BUNDLE over a session's own ``verify``: drop it."""
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-
-
 @pytest.fixture
 def docs(sandbox):
     return service(sandbox, "docs", ANA)

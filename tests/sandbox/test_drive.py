@@ -33,13 +33,6 @@ AGENDA_HTML = """<html><body>
 </body></html>"""
 
 
-@pytest.fixture(autouse=True)
-def _trust_sandbox_ca(monkeypatch):
-    """requests prefers REQUESTS_CA_BUNDLE over a session's own ``verify``: drop it."""
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-
-
 def service(sandbox, api: str, user: str, scopes=(DRIVE_FILE,), client_id: str = APP):
     """A client whose credentials fetch sandbox tokens (a batch always refreshes them first)."""
     def fresh_token(request, scopes):

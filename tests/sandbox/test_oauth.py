@@ -17,7 +17,6 @@ from google.auth import crypt, jwt
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2 import id_token, service_account
-from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
 from googleapiclient.errors import HttpError
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
@@ -32,13 +31,6 @@ CALENDAR = AUTH + "calendar"
 ADMIN = "fatima.haddad@example.com"
 CALLBACK = "http://127.0.0.1:8765/oauth/callback"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-
-
-@pytest.fixture(autouse=True)
-def _trust_sandbox_ca(monkeypatch):
-    """requests prefers REQUESTS_CA_BUNDLE over a session's own ``verify``: drop it."""
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
 
 
 @pytest.fixture
