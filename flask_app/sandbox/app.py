@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import importlib
 
-from flask import Flask, request
+from flask import Flask, jsonify, request
 
 from . import api, control
+from .errors import ApiError
 from .world import World
 
 # Modules that register API handlers (with api.handles) and, optionally, a blueprint ``bp``.
@@ -20,6 +21,7 @@ def create_sandbox_app(world: World) -> Flask:
     """Build the sandbox app over a world; nothing is served until a server runs it."""
     app = Flask("workspace_sandbox")
     app.config["WORLD"] = world
+    app.register_error_handler(ApiError, lambda error: (jsonify(error.body()), error.code))
     app.register_blueprint(control.bp)
     for name in API_MODULES:
         module = importlib.import_module(f"{__package__}.{name}")

@@ -6,12 +6,13 @@ Google would have e-mailed, push deliveries, and the sandbox's Calendar settings
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, request
 
 from . import push
 from .calendar_api import split_series
 from .calendar_sync import expire_sync_tokens
 from .errors import ApiError
+from .control import json_body, world
 
 bp = Blueprint("sandbox_calendar", __name__, url_prefix="/_sandbox/calendar")
 
@@ -22,33 +23,17 @@ SETTINGS = {"syncTokenTtlSeconds": ("cal.sync_token_ttl", int),
             "receiverCaFile": ("push.ca_file", str)}
 
 
-def _world():
-    return current_app.config["WORLD"]
-
-
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    return jsonify(error.body()), error.code
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "badRequest", "Expected a JSON object body.")
-    return body
-
-
 @bp.post("/split")
 def split():
     """``{calendarId, eventId, instanceStart, changes?}``: edit one instance "and following"."""
-    body = _json_body()
+    body = json_body()
     missing = [name for name in ("calendarId", "eventId", "instanceStart") if not body.get(name)]
     if missing:
         raise ApiError(400, "required", f"A split needs {', '.join(missing)}.")
     changes = body.get("changes") or {}
     if not isinstance(changes, dict):
         raise ApiError(400, "invalid", "'changes' must be an object of Event fields.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         original, following = split_series(tx, body["calendarId"], body["eventId"],
                                            body["instanceStart"], changes)
     return {"original": original, "following": following}
@@ -57,7 +42,7 @@ def split():
 @bp.post("/expire-sync-tokens")
 def expire():
     """Make every sync token issued so far answer 410."""
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         expire_sync_tokens(tx)
     return {"ok": True}
 
@@ -65,7 +50,7 @@ def expire():
 @bp.get("/invitations")
 def invitations():
     """Invitation, update and cancellation e-mails "sent" (``?to=`` and ``?eventId=`` filter)."""
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         rows = [row for _, row in tx.items("cal.invitation")]
     if request.args.get("to"):
         rows = [row for row in rows if row["to"] == request.args["to"].lower()]
@@ -77,13 +62,13 @@ def invitations():
 @bp.get("/notifications")
 def notifications():
     """Push notifications sent, with their delivery outcome (``?channelId=`` filters)."""
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return {"notifications": push.deliveries(tx, request.args.get("channelId"))}
 
 
 @bp.get("/settings")
 def get_settings():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return {name: tx.setting(key) for name, (key, _) in SETTINGS.items()}
 
 
@@ -92,7 +77,7 @@ def put_settings():
     """Change settings: ``syncTokenTtlSeconds``, ``horizonDays``, ``allowHttpReceivers`` (accept
     ``http://`` push addresses on the loopback interface) and ``receiverCaFile`` (CA bundle HTTPS
     receivers are verified against); ``null`` restores the default."""
-    body = _json_body()
+    body = json_body()
     unknown = set(body) - set(SETTINGS)
     if unknown:
         raise ApiError(400, "invalid", f"Unknown settings: {', '.join(sorted(unknown))}.")
@@ -101,7 +86,7 @@ def put_settings():
         if value is not None and (not isinstance(value, kind)
                                   or (kind is int and isinstance(value, bool))):
             raise ApiError(400, "invalid", f"'{name}' must be a {kind.__name__} or null.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         for name, value in body.items():
             tx.set_setting(SETTINGS[name][0], value)
         return {name: tx.setting(key) for name, (key, _) in SETTINGS.items()}

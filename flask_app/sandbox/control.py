@@ -4,7 +4,7 @@ Not part of any Google API; it only exists on the sandbox's loopback server.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 
 from . import limits
 from .errors import ApiError
@@ -13,16 +13,13 @@ from .tokens import issue_access_token
 bp = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
 
 
-def _world():
+def world():
+    """The world of the sandbox app handling this request."""
     return current_app.config["WORLD"]
 
 
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    return jsonify(error.body()), error.code
-
-
-def _json_body() -> dict:
+def json_body() -> dict:
+    """A control request's JSON object body, or a 400."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "badRequest", "Expected a JSON object body.")
@@ -31,7 +28,7 @@ def _json_body() -> dict:
 
 @bp.get("/health")
 def health():
-    return {"ok": True, "world": str(_world().path)}
+    return {"ok": True, "world": str(world().path)}
 
 
 @bp.post("/reset")
@@ -39,19 +36,19 @@ def reset():
     """Restore the seeded demo organisation (or an empty world with ``{"empty": true}``)."""
     from .seed import seed_world
     body = request.get_json(silent=True) or {}
-    seed_world(_world(), empty=bool(body.get("empty")))
+    seed_world(world(), empty=bool(body.get("empty")))
     return {"ok": True}
 
 
 @bp.get("/calls")
 def calls():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return {"calls": limits.call_counts(tx)}
 
 
 @bp.delete("/calls")
 def clear_calls():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         tx.clear_counters("calls:")
     return {"ok": True}
 
@@ -59,11 +56,11 @@ def clear_calls():
 @bp.put("/faults")
 def set_fault():
     """Inject a fault: ``{method, status?, reason?, message?, probability?, latency_ms?, times?}``."""
-    body = _json_body()
+    body = json_body()
     method = body.pop("method", None)
     if not method:
         raise ApiError(400, "required", "A fault needs 'method' (a discovery method id).")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         faults = tx.setting("faults", {})
         faults[method] = body
         tx.set_setting("faults", faults)
@@ -72,7 +69,7 @@ def set_fault():
 
 @bp.delete("/faults")
 def clear_faults():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         tx.set_setting("faults", None)
     return {"ok": True}
 
@@ -80,11 +77,11 @@ def clear_faults():
 @bp.put("/quotas")
 def set_quotas():
     """Override per-minute quotas: ``{group: {per_user?, per_project?}}``."""
-    body = _json_body()
+    body = json_body()
     unknown = set(body) - set(limits.DEFAULT_QUOTAS)
     if unknown:
         raise ApiError(400, "invalid", f"Unknown quota groups: {', '.join(sorted(unknown))}.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         tx.set_setting("quotas", {**tx.setting("quotas", {}), **body})
     return {"ok": True}
 
@@ -92,17 +89,17 @@ def set_quotas():
 @bp.get("/clock")
 def clock():
     """The sandbox clock (real time plus what tests and the demo advanced it by)."""
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return {"now": tx.now().isoformat()}
 
 
 @bp.post("/clock")
 def advance_clock():
     """Move the sandbox clock forward: ``{"seconds": n}``."""
-    seconds = _json_body().get("seconds")
+    seconds = json_body().get("seconds")
     if not isinstance(seconds, (int, float)) or seconds < 0:
         raise ApiError(400, "invalid", "'seconds' must be a non-negative number.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         tx.set_setting("clock_offset", tx.setting("clock_offset", 0) + seconds)
         return {"now": tx.now().isoformat()}
 
@@ -110,9 +107,9 @@ def advance_clock():
 @bp.post("/token")
 def mint_token():
     """A ready access token for a sandbox user: ``{user, scopes, client_id?}`` (tests only)."""
-    body = _json_body()
+    body = json_body()
     if not body.get("user") or not body.get("scopes"):
         raise ApiError(400, "required", "A token needs 'user' and 'scopes'.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return issue_access_token(tx, body["user"], body.get("client_id", "sandbox-tests"),
                                   body["scopes"])

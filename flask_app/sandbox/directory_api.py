@@ -19,13 +19,14 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, request
 
 from ..errors import InputError
 from .api import Call, handles
 from .errors import ApiError
 from .oauth_clients import is_delegated
 from .world import Tx
+from .control import world
 
 bp = Blueprint("sandbox_directory", __name__, url_prefix="/_sandbox/directory")
 
@@ -376,11 +377,6 @@ def _unit(path: str, data: dict) -> dict:
 
 # --- control plane ---------------------------------------------------------------------------
 
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    return jsonify(error.body()), error.code
-
-
 @bp.put("/settings")
 def settings():
     """Directory settings: ``{"contact_sharing": bool}``."""
@@ -388,7 +384,7 @@ def settings():
     if not isinstance(body, dict) or set(body) - {"contact_sharing"} or not all(
             isinstance(v, bool) for v in body.values()):
         raise ApiError(400, "invalid", 'Expected {"contact_sharing": true|false}.')
-    with current_app.config["WORLD"].transaction() as tx:
+    with world().transaction() as tx:
         for name, value in body.items():
             tx.set_setting(f"directory.{name}", value)
     return {"ok": True}

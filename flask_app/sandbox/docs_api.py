@@ -10,7 +10,7 @@ and ``GET <id>`` shows its stored state (JSON, revision, ticked checklist items)
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, request
 
 from . import docs_store
 from .api import Call, handles
@@ -19,6 +19,7 @@ from .docs_model import Document, DocsRequestError
 from .drive_access import GOOGLE_DOC, Access, can
 from .drive_files import create_google_doc, new_record
 from .errors import ApiError
+from .control import world
 
 # Google documents the 400 but not its wording (unconfirmed): keep the sandbox's in one place.
 REVISION_MISMATCH = "The required revision ID does not match the latest revision of the document."
@@ -129,15 +130,6 @@ def _apply(call: Call, stored: docs_store.Stored, requests: list[dict],
 
 
 # --- control plane: captured documents and a person's edits --------------------------------
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    return jsonify(error.body()), error.code
-
-
-def _world():
-    return current_app.config["WORLD"]
-
-
 def _body(*required: str) -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -154,7 +146,7 @@ def import_document():
     body = _body("user", "document")
     captured = body["document"]
     title = body.get("title") or captured.get("title") or "Untitled document"
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         record = new_record(tx, body["user"], title, GOOGLE_DOC)
         try:
             document = Document.from_json({**captured, "documentId": record["id"], "title": title})
@@ -169,7 +161,7 @@ def _person_edit(document_id: str, fn, hint=None) -> dict:
     if not body.get("user"):
         raise ApiError(400, "required", "Missing user.")
     try:
-        revision_id = docs_store.person_edit(_world(), document_id, body["user"],
+        revision_id = docs_store.person_edit(world(), document_id, body["user"],
                                              lambda document: fn(document, body), hint)
     except (ValueError, KeyError, TypeError, DocsRequestError) as error:
         raise ApiError(400, "badRequest", f"The edit cannot be made: {error}") from None
@@ -201,7 +193,7 @@ def person_ticks(document_id: str):
 
 @bp.get("/<document_id>/html")
 def rendered(document_id: str):
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         stored = docs_store.load(tx, document_id)
     if stored is None:
         raise ApiError(404, "notFound", f"No document {document_id}.")
@@ -210,7 +202,7 @@ def rendered(document_id: str):
 
 @bp.get("/<document_id>")
 def state(document_id: str):
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         record = tx.get("docs.doc", document_id)
     if record is None:
         raise ApiError(404, "notFound", f"No document {document_id}.")

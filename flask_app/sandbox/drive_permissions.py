@@ -6,7 +6,7 @@ opening a file with an app (e.g. granting an add-on file access), which ``drive.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, request
 
 from .api import Call, handles
 from .drive_access import (DRIVE, ROLES, DriveError, can, display_name, grant_app,
@@ -14,6 +14,7 @@ from .drive_access import (DRIVE, ROLES, DriveError, can, display_name, grant_ap
                            user_permission)
 from .errors import ApiError
 from .world import Tx
+from .control import world
 
 DEFAULT_FIELDS = ("kind", "id", "type", "role")
 SHARED_DRIVE_ROLES = ("organizer", "fileOrganizer")
@@ -192,20 +193,11 @@ def permissions_delete(call: Call) -> None:
 
 
 # --- control plane -------------------------------------------------------------------------------
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    return jsonify(error.body()), error.code
-
-
-def _world():
-    return current_app.config["WORLD"]
-
-
 @bp.get("/notifications")
 def notifications():
     """The sharing emails sent so far (to one recipient with ``?user=``), oldest first."""
     recipient = request.args.get("user")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         rows = tx.items("drive.notification", recipient.lower() if recipient else None)
     return {"notifications": [data for _, data in rows]}
 
@@ -217,7 +209,7 @@ def open_with_app():
     missing = [key for key in ("user", "fileId", "client_id") if not body.get(key)]
     if missing:
         raise ApiError(400, "required", f"Opening a file needs {', '.join(missing)}.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         record = tx.get("drive.file", body["fileId"])
         if record is None or role_of(tx, record, body["user"]) is None:
             raise ApiError(404, "notFound",

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from . import oauth_clients as clients
 from . import oauth_pages, oauth_tokens, signing
 from .errors import ApiError
 from .world import Tx
+from .control import json_body, world
 
 bp = Blueprint("sandbox_oauth", __name__, template_folder="templates")
-
-
-def _world():
-    return current_app.config["WORLD"]
 
 
 def _base_url() -> str:
@@ -35,7 +32,7 @@ def seed_auth(tx: Tx, seed_dir) -> None:
 @bp.route("/o/oauth2/v2/auth", methods=["GET", "POST"])
 @bp.route("/o/oauth2/auth", methods=["GET", "POST"])
 def authorize():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         if request.method == "POST":
             return oauth_pages.decide(tx, request.form, request.path)
         return oauth_pages.consent_page(tx, request.args, request.path)
@@ -44,7 +41,7 @@ def authorize():
 @bp.post("/token")
 @bp.post("/o/oauth2/token")
 def token():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         try:
             body = oauth_tokens.exchange(tx, request.form, request.authorization, _base_url())
             status = 200
@@ -60,7 +57,7 @@ def token():
 @bp.route("/o/oauth2/revoke", methods=["GET", "POST"])
 def revoke():
     value = request.values.get("token", "")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         if not oauth_tokens.revoke(tx, value):
             return {"error": "invalid_token", "error_description": "Token expired or revoked"}, 400
     return {}
@@ -68,19 +65,19 @@ def revoke():
 
 @bp.get("/oauth2/v1/certs")
 def certs_v1():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return _cacheable(signing.certificates(tx))
 
 
 @bp.get("/oauth2/v3/certs")
 def certs_v3():
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return _cacheable(signing.jwks(tx))
 
 
 @bp.get("/robot/v1/metadata/x509/<path:email>")
 def service_account_certs(email):
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         sa = clients.service_account(tx, email)
     if sa is None:
         return {"error": {"code": 404, "message": "Not Found"}}, 404
@@ -126,7 +123,7 @@ def _userinfo(version: int):
     header = request.headers.get("Authorization", "")
     value = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get(
         "access_token")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         info = oauth_tokens.userinfo(tx, value, version)
     if info is None:
         return {"error": "invalid_request", "error_description": "Invalid Credentials"}, 401
@@ -135,29 +132,17 @@ def _userinfo(version: int):
 
 # --- control plane ---------------------------------------------------------------------------
 
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    return jsonify(error.body()), error.code
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "badRequest", "Expected a JSON object body.")
-    return body
-
-
 @bp.post("/_sandbox/oauth/clients")
 def register_client():
     """Register a web client with exact redirect URIs: ``{client_id?, redirect_uris, name?}``."""
-    body = _json_body()
+    body = json_body()
     uris = body.get("redirect_uris")
     if not isinstance(uris, list) or not uris or not all(
             isinstance(u, str) and urlsplit(u).scheme in ("http", "https")
             and urlsplit(u).netloc and not urlsplit(u).fragment for u in uris):
         raise ApiError(400, "invalid", "'redirect_uris' must be a non-empty list of absolute "
                        "http(s) URLs without fragments.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         try:
             created = clients.register(tx, uris, body.get("client_id"), body.get("name"))
         except ValueError as error:
@@ -168,7 +153,7 @@ def register_client():
 @bp.get("/_sandbox/oauth/clients/<client_id>")
 def client_secrets(client_id):
     """A client's ``client_secret.json``, in the shape the Cloud console downloads."""
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         found = clients.client_secrets(tx, client_id, _base_url())
     if found is None:
         raise ApiError(404, "notFound", f"No OAuth client {client_id}.")
@@ -178,12 +163,12 @@ def client_secrets(client_id):
 @bp.put("/_sandbox/oauth/delegation")
 def set_delegation():
     """Set the scopes a client may use with domain-wide delegation: ``{client_id, scopes}``."""
-    body = _json_body()
+    body = json_body()
     scopes = body.get("scopes")
     if not body.get("client_id") or not isinstance(scopes, list) or not all(
             isinstance(s, str) for s in scopes):
         raise ApiError(400, "invalid", "Delegation needs 'client_id' and a list of 'scopes'.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         clients.set_delegation(tx, str(body["client_id"]), scopes)
     return {"client_id": str(body["client_id"]), "scopes": scopes}
 
@@ -191,15 +176,15 @@ def set_delegation():
 @bp.get("/_sandbox/oauth/service-account")
 def service_account_key():
     """The service account's key file (JSON), with this sandbox as its token endpoint."""
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return clients.service_account_info(tx, _base_url())
 
 
 @bp.post("/_sandbox/oauth/id-token")
 def mint_id_token():
     """An ID token signed like Google's: ``{claims}`` -> ``{id_token}``."""
-    claims = _json_body().get("claims")
+    claims = json_body().get("claims")
     if not isinstance(claims, dict) or not claims.get("aud"):
         raise ApiError(400, "invalid", "'claims' must be an object with at least 'aud'.")
-    with _world().transaction() as tx:
+    with world().transaction() as tx:
         return {"id_token": signing.sign_id_token(tx, claims)}
