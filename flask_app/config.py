@@ -16,17 +16,29 @@
 | COACH_LOOKAHEAD_DAYS | 14 | how far ahead meetings get an agenda section |
 | COACH_GATHER_GRACE_MINUTES | 30 | wait after a meeting ends before gathering its notes |
 | COACH_TEMPLATES_DIR | ./agendas | Markdown agenda templates |
+| COACH_MAX_MEETING_MINUTES | 90 | longer events are not one-on-ones |
+| COACH_INCLUDE_SKIP_LEVEL | false | count skip-level one-on-ones |
+| COACH_INCLUDE_PEER | false | count peer one-on-ones (titled as such) |
 """
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+    return raw in ("true", "1", "yes")
 
 
 def _int(env: dict, name: str, default: int) -> int:
@@ -56,7 +68,9 @@ class Settings:
     lookahead_days: int
     gather_grace_minutes: int
     templates_dir: Path
-    extra: dict = field(default_factory=dict)
+    max_meeting_minutes: int = 90
+    include_skip_level: bool = False
+    include_peer: bool = False
 
     @property
     def sandbox_dir(self) -> Path:
@@ -88,6 +102,9 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         lookahead_days=_int(env, "COACH_LOOKAHEAD_DAYS", 14),
         gather_grace_minutes=_int(env, "COACH_GATHER_GRACE_MINUTES", 30),
         templates_dir=Path(env.get("COACH_TEMPLATES_DIR") or PROJECT_ROOT / "agendas"),
+        max_meeting_minutes=_int(env, "COACH_MAX_MEETING_MINUTES", 90),
+        include_skip_level=_bool(env, "COACH_INCLUDE_SKIP_LEVEL", False),
+        include_peer=_bool(env, "COACH_INCLUDE_PEER", False),
     )
     values.update(overrides)
     settings = Settings(**values)

@@ -32,3 +32,12 @@ def test_a_bad_setting_is_a_clear_error(coach):
     result = CliRunner().invoke(main, ["sync"], env={**env(coach), "COACH_LOOKAHEAD_DAYS": "two"})
     assert result.exit_code == 2
     assert "COACH_LOOKAHEAD_DAYS must be a whole number, not 'two'" in result.output
+
+
+def test_skip_level_one_on_ones_are_included_by_setting(coach):
+    runner = CliRunner()
+    jose = ["sync", "--manager", "jose.alvarez@example.com"]
+    plain = runner.invoke(main, jose, env=env(coach))
+    assert "one-on-one pairs: 3" in plain.output, plain.output
+    wider = runner.invoke(main, jose, env={**env(coach), "COACH_INCLUDE_SKIP_LEVEL": "true"})
+    assert "one-on-one pairs: 4" in wider.output, wider.output

@@ -13,6 +13,7 @@ from ..adapters.directory import load_directory
 from ..adapters.drive import DriveAdapter
 from ..config import Settings
 from ..domain.agenda import load_templates
+from ..domain.detection import DetectionSettings
 from ..domain.people import Directory
 from .gather import Gatherer, align_plan_access
 from .store import ManagerState, Store
@@ -47,9 +48,14 @@ class SyncPass:
         template = load_templates(self.settings.templates_dir)[DEFAULT_TEMPLATE]
         gatherer = Gatherer(self.store, self.workspace, directory, template,
                             grace=timedelta(minutes=self.settings.gather_grace_minutes))
+        detection = DetectionSettings(
+            max_duration=timedelta(minutes=self.settings.max_meeting_minutes),
+            include_skip_level=self.settings.include_skip_level,
+            include_peer=self.settings.include_peer)
         return AgendaSync(self.store, self.workspace, directory, template,
                           lookahead=timedelta(days=self.settings.lookahead_days),
-                          clock=self.clock, gatherer=gatherer, write_agendas=write_agendas)
+                          detection=detection, clock=self.clock, gatherer=gatherer,
+                          write_agendas=write_agendas)
 
     def directory(self) -> Directory:
         return load_directory(self.workspace.service("directory", self.workspace.admin_email))
