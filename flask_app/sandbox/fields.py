@@ -39,7 +39,7 @@ def _parse(text: str, whole: str) -> dict:
 
 
 def _select(data: Any, tree: dict) -> Any:
-    if not tree:
+    if not tree or "*" in tree:  # "*" (or "items(*)"): everything at this level
         return data
     if isinstance(data, list):
         return [_select(item, tree) for item in data]

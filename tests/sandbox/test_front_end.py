@@ -154,3 +154,11 @@ def test_a_command_starts_a_sandbox_in_process_when_none_runs(tmp_path):
     assert "managers synced: 1 (1 full syncs)" in result.output
     assert "one-on-one pairs: 5" in result.output
     assert not (tmp_path / "sandbox" / "server.json").exists()  # stopped when done
+
+
+def test_a_star_selects_every_field(sandbox):
+    page = calendar(sandbox).events().list(calendarId="primary", maxResults=1,
+                                           fields="items(*)").execute()
+    assert set(page) == {"items"} and {"id", "start", "end", "etag"} <= set(page["items"][0])
+    assert "kind" in calendar(sandbox).events().list(calendarId="primary", maxResults=1,
+                                                     fields="*").execute()
