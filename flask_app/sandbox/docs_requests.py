@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from flask_app.sandbox.docs_model import DocBody
+    from flask_app.sandbox.docs_body import DocBody
 
 
 class DocsRequestError(Exception):
