@@ -164,3 +164,18 @@ def test_moved_and_cancelled_meetings(coach, sandbox):
     assert len(after) == len(before) - 1
     assert any(first_start.strftime("%-d %b") not in t and
                new_start.strftime("%-d %b") in t for t in after)
+
+
+def test_a_deleted_pair_doc_is_replaced_by_a_new_one(coach, sandbox):
+    coach.sync(ANA)
+    old = coach.store.pair(ANA, BO).doc_id
+    coach.service("drive", ANA).files().delete(fileId=old).execute()
+    sandbox.advance(timedelta(days=7).total_seconds())  # a new meeting needs a section
+    first = coach.sync(ANA)[0]
+    assert "the pair doc was deleted; a new one is made on the next sync" in first.problems
+    coach.sync(ANA)
+    new = coach.store.pair(ANA, BO).doc_id
+    assert new and new != old
+    assert len(sections(pair_doc(coach, ANA, BO))) == 2
+    event = series(coach, ANA, "Ana / Bo")
+    assert [a["fileId"] for a in event["attachments"]] == [new]

@@ -57,8 +57,10 @@ class CalendarAdapter:
                 return items, page["nextSyncToken"]
 
     def attach_doc(self, event: dict, doc_id: str, doc_url: str, title: str) -> dict:
-        """Attach the doc to the event (series) and mark it, keeping other attachments."""
-        attachments = [a for a in event.get("attachments", []) if a.get("fileId") != doc_id]
+        """Attach the doc to the event (series) and mark it, keeping other attachments (but
+        not one to a doc this service marked before, which is gone)."""
+        replaced = {doc_id, marked_doc(event)}
+        attachments = [a for a in event.get("attachments", []) if a.get("fileId") not in replaced]
         attachments.append({"fileUrl": doc_url, "title": title, "mimeType": DOC_MIME})
         private = {**event.get("extendedProperties", {}).get("private", {}), DOC_PROPERTY: doc_id}
         try:

@@ -166,26 +166,38 @@ class AgendaSync:
             record.attached_to = sorted(set(record.attached_to) | {event_id})
             self.store.save_pair(record)
         if insert or redate or remove:
-            self._write_sections(record, pair, known, insert, redate, remove, services, result)
+            try:
+                self._write_sections(record, pair, known, insert, redate, remove, services,
+                                     result)
+            except NotFound:
+                self._forget_doc(record, known, result)
+
+    def _forget_doc(self, record: PairRecord, known: dict[str, MeetingRecord],
+                    result: SyncResult) -> None:
+        """The pair doc was deleted: start over with a new one on the next sync."""
+        record.doc_id, record.shared_with, record.attached_to = None, [], []
+        self.store.save_pair(record)
+        for meeting in known.values():
+            if meeting.status == "scheduled":
+                meeting.status = "removed"
+                self.store.save_meeting(meeting)
+        result.problems.append("the pair doc was deleted; a new one is made on the next sync")
 
     def _find_or_create_doc(self, record: PairRecord, events: dict[str, dict],
                             services: "_Services", result: SyncResult) -> None:
-        for event in events.values():
-            if marked_doc(event):
-                record.doc_id = marked_doc(event)
-                break
-        else:
-            for event in events.values():
-                for file_id in attached_docs(event):
-                    try:
-                        services.docs.get(file_id)
-                    except (NotFound, PermissionDenied):
-                        continue
-                    record.doc_id = file_id
-                    result.docs_reused += 1
-                    break
-                if record.doc_id:
-                    break
+        """The pair's doc: the one this service marked on the events, else a Google Doc
+        already attached (the manager's notes, "Take meeting notes"), else the one Drive
+        finds by its appProperties (made by a run that crashed), else a new one."""
+        marked = [marked_doc(e) for e in events.values() if marked_doc(e)]
+        attached = [f for e in events.values() for f in attached_docs(e) if f not in marked]
+        for file_id in dict.fromkeys(marked + attached):
+            try:
+                services.docs.get(file_id)
+            except (NotFound, PermissionDenied):
+                continue  # deleted, or not the manager's to write in
+            record.doc_id = file_id
+            result.docs_reused += file_id not in marked
+            break
         if record.doc_id is None:
             marker = pair_marker(record.manager, record.report)
             found = services.drive.find_doc(PAIR_PROPERTY, marker)
