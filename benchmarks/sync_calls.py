@@ -5,7 +5,8 @@
 Figures (calls to Google's APIs, as the sandbox counts them):
 - per new one-on-one: a first pass over the demo organisation, calls spent on pairs (doc,
   sharing, attachment, agenda sections for the meetings in the window) per pair;
-- per new meeting in an existing doc: a week later, calls per section added;
+- per new meeting in an existing doc: a week later, calls per section added (agendas only);
+- per gathered meeting: then the gathering of the week's ended meetings (none filled in);
 - per sync of an unchanged calendar: the next pass, calls per manager;
 - naive: every pass lists every event in the window and reads every pair doc.
 The per-manager calendar listing and the once-per-pass directory listing are shown apart.
@@ -95,9 +96,12 @@ def main() -> None:
 
             with server.world.transaction() as tx:
                 tx.set_setting("clock_offset", tx.setting("clock_offset", 0) + 7 * 86400)
-            later = sync.run()
+            later = sync.run(gather=False)
             c2 = calls.take()
             sections2 = sum(r.sections_added for r in later)
+            gathered = sync.run(write_agendas=False)
+            c5 = calls.take()
+            meetings_gathered = sum(r.meetings_gathered for r in gathered)
 
             sync.run()
             c3 = calls.take()
@@ -115,12 +119,14 @@ def main() -> None:
     print(f"{'calls per new one-on-one (doc, share, attach, sections)':48} "
           f"{ratio(spent(c1), pairs):>6} {'':>6}")
     print(f"{'calls per new meeting in an existing doc':48} {ratio(spent(c2), sections2):>6}")
+    print(f"{'calls per gathered meeting':48} {ratio(spent(c5), meetings_gathered):>6}")
     print(f"{'calls per sync of an unchanged calendar':48} "
           f"{ratio(sum(c3.values()) - c3['directory.users.list'], len(managers)):>6} "
           f"{ratio(sum(c4.values()), len(managers)):>6}")
     print(f"{'directory listings per pass':48} {c3['directory.users.list']:>6}")
     print("\nby method, first pass:", dict(sorted(c1.items())))
     print("by method, a week later:", dict(sorted(c2.items())))
+    print("by method, gathering:", dict(sorted(c5.items())))
     print("by method, unchanged:", dict(sorted(c3.items())))
     print("by method, naive pass:", dict(sorted(c4.items())))
 

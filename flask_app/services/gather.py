@@ -22,6 +22,7 @@ from ..domain.people import Directory
 from ..domain.plan import PlanEntry, compose_plan
 from ..domain.planning import PairMeetings
 from ..domain.sections import placed_sections
+from ..domain.snapshot import DocSnapshot
 from ..errors import Conflict, PermissionDenied
 from .store import MeetingRecord, PairRecord, PlanRecord, Store
 
@@ -68,33 +69,35 @@ class Gatherer:
         return due
 
     def gather(self, pair: PairMeetings, record: PairRecord, known: dict[str, MeetingRecord],
-               docs: DocsAdapter, now: datetime) -> GatherCounts:
+               docs: DocsAdapter, now: datetime,
+               seen: tuple[DocSnapshot, bool] | None = None) -> GatherCounts:
+        """Gather the pair's due meetings. ``seen``: the doc as this sync already read it, and
+        whether it wrote to it since (its notes still read right; its indices may not)."""
         counts = GatherCounts()
         due = self.due(pair, known, now)
         if not due or record.doc_id is None:
             return counts
         manager_name, report_name = self._names(pair)
+        doc, stale = seen if seen else (docs.get(record.doc_id), False)
+        notes_doc = doc
         for attempt in range(WRITE_ATTEMPTS):
-            doc = docs.get(record.doc_id)
-            days = {r.range_name: r.start.date() for r in known.values()
-                    if r.status == "scheduled"}
-            sections = placed_sections(doc, days)
-            later = {r.range_name for r in known.values()
-                     if r.status == "scheduled" and r.start > now}
-            requests = refresh_requests(doc, [s for s in sections if s.name in later], sections)
+            requests = _carry_requests(doc, known, now)
             if not requests:
                 break
+            if stale:
+                doc, stale = docs.get(record.doc_id), False
+                continue
             try:
                 docs.write(record.doc_id, requests, doc.revision_id)
                 counts.carried = sum(1 for r in requests if "insertText" in r)
                 break
             except Conflict:
-                continue
+                doc = docs.get(record.doc_id)
         entries, emptied = [], []
         for meeting_record, meeting in due:
             template = self.template.render(AgendaContext(manager_name, report_name,
                                                           meeting.start.date()))
-            notes = read_meeting(doc, meeting_record.range_name, template)
+            notes = read_meeting(notes_doc, meeting_record.range_name, template)
             filled = bool(notes and notes.filled)
             if filled:
                 entries.append(PlanEntry(meeting.key, meeting.start.date(), report_name,
@@ -148,6 +151,15 @@ class Gatherer:
             except Conflict:
                 log.info("plan doc changed while writing; reading it again")
         log.warning("plan doc kept changing; its entries are written on the next gather")
+
+
+def _carry_requests(doc: DocSnapshot, known: dict[str, MeetingRecord],
+                    now: datetime) -> list[dict]:
+    """Open items to bring into the sections of meetings still to come."""
+    days = {r.range_name: r.start.date() for r in known.values() if r.status == "scheduled"}
+    sections = placed_sections(doc, days)
+    later = {r.range_name for r in known.values() if r.status == "scheduled" and r.start > now}
+    return refresh_requests(doc, [s for s in sections if s.name in later], sections)
 
 
 def align_plan_access(plan: PlanRecord, manager: str, drive: DriveAdapter, store: Store) -> None:

@@ -44,7 +44,8 @@ class SyncPass:
     workspace: object
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
-    def agenda_sync(self, directory: Directory, *, write_agendas: bool = True) -> AgendaSync:
+    def agenda_sync(self, directory: Directory, *, write_agendas: bool = True,
+                    gather: bool = True) -> AgendaSync:
         template = load_templates(self.settings.templates_dir)[DEFAULT_TEMPLATE]
         gatherer = Gatherer(self.store, self.workspace, directory, template,
                             grace=timedelta(minutes=self.settings.gather_grace_minutes))
@@ -54,7 +55,8 @@ class SyncPass:
             include_peer=self.settings.include_peer)
         return AgendaSync(self.store, self.workspace, directory, template,
                           lookahead=timedelta(days=self.settings.lookahead_days),
-                          detection=detection, clock=self.clock, gatherer=gatherer,
+                          detection=detection, clock=self.clock,
+                          gatherer=gatherer if gather else None,
                           write_agendas=write_agendas)
 
     def directory(self) -> Directory:
@@ -62,11 +64,11 @@ class SyncPass:
 
     def run(self, managers: Iterable[str] | None = None,
             progress: Callable[[Iterable[str]], Iterable[str]] = lambda x: x,
-            *, write_agendas: bool = True) -> list[SyncResult]:
-        """Sync each manager (agendas and gathering; only gathering without write_agendas)."""
+            *, write_agendas: bool = True, gather: bool = True) -> list[SyncResult]:
+        """Sync each manager: agendas (``write_agendas``), then notes into plans (``gather``)."""
         directory = self.directory()
         self.follow_moves(directory)
-        sync = self.agenda_sync(directory, write_agendas=write_agendas)
+        sync = self.agenda_sync(directory, write_agendas=write_agendas, gather=gather)
         chosen = list(managers) if managers else enabled_managers(self.store, directory)
         results = []
         for manager in progress(chosen):

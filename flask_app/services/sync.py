@@ -25,6 +25,7 @@ from ..domain.detection import DetectionSettings
 from ..domain.pair_doc import Written, compose, header_model
 from ..domain.people import Directory
 from ..domain.planning import PairMeetings, find_pairs
+from ..domain.snapshot import DocSnapshot
 from ..errors import Conflict, GoogleApiError, NotFound, PermissionDenied, SyncTokenExpired
 from .gather import Gatherer
 from .store import ManagerState, MeetingRecord, PairRecord, Store
@@ -119,7 +120,8 @@ class AgendaSync:
             self._agendas(pair, state, calendar, services, now, result, record)
         if self.gatherer is not None and record.doc_id is not None:
             known = {r.occurrence: r for r in self.store.meetings(record.key)}
-            counts = self.gatherer.gather(pair, record, known, services.docs, now)
+            counts = self.gatherer.gather(pair, record, known, services.docs, now,
+                                          services.seen.get(record.doc_id))
             result.meetings_gathered += counts.gathered
             result.not_filled += counts.not_filled
             result.plan_entries += counts.plan_entries
@@ -245,9 +247,11 @@ class AgendaSync:
                               remove=[written[r.occurrence] for r in remove], render=render,
                               header=header_model(manager_name, report_name))
             if not outcome.requests:
+                services.seen[record.doc_id] = (doc, False)
                 break
             try:
                 services.docs.write(record.doc_id, outcome.requests, doc.revision_id)
+                services.seen[record.doc_id] = (doc, True)
                 break
             except Conflict:
                 log.info("pair doc changed while writing; reading it again (attempt %d)",
@@ -283,7 +287,9 @@ class _Services:
     def __init__(self, workspace, user: str):
         self._workspace, self._user = workspace, user
         self._docs = self._drive = None
-        self.fresh: set[str] = set()
+        self.fresh: set[str] = set()  # docs created in this sync
+        # docs read in this sync: (snapshot, written to since)
+        self.seen: dict[str, tuple[DocSnapshot, bool]] = {}
 
     @property
     def docs(self) -> DocsAdapter:
