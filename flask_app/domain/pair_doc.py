@@ -118,9 +118,7 @@ def compose(doc: DocSnapshot, written: dict[str, Written], *, insert: list[Occur
         sections = _placed(edits, days)
         earlier = [s for s in placed_sections(doc, days) if s.day < day]
         model = render(meeting, open_items(doc, earlier))
-        index = insert_index(doc, sections, day)
-        if not sections:
-            index = edits.ranges[HEADER_RANGE][1]
+        index = insert_index(sections, day, top=edits.ranges[HEADER_RANGE][1])
         _insert(edits, doc, index, model, name, original=_original_index(edits, doc, index))
         days[name] = day
         outcome.written.append(Written(meeting.key, name, meeting.start,

@@ -48,18 +48,13 @@ def placed_sections(doc: DocSnapshot, days: dict[str, date]) -> list[PlacedSecti
     return sorted(found, key=lambda s: s.start)
 
 
-def insert_index(doc: DocSnapshot, sections: list[PlacedSection], day: date) -> int:
-    """Where a section for ``day`` goes so that the newest meeting is on top."""
+def insert_index(sections: list[PlacedSection], day: date, top: int) -> int:
+    """Where a section for ``day`` goes so that the newest meeting is on top; ``top`` is where
+    the first section goes."""
     for section in sections:
         if section.day < day:
             return section.start
-    return sections[-1].end if sections else 1
-
-
-def is_untouched(doc: DocSnapshot, name: str, written_hash: str) -> bool:
-    """Whether the section still holds exactly what the service wrote."""
-    extent = doc.range(name)
-    return extent is not None and content_hash(doc.text_in(*extent)) == written_hash
+    return sections[-1].end if sections else top
 
 
 def is_done(paragraph: Paragraph) -> bool:
