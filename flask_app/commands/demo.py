@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 from werkzeug.serving import make_server
@@ -14,12 +16,35 @@ from .sync import summarise
 log = logging.getLogger(__name__)
 
 
+def _seeded_before_this_week(world) -> bool:
+    with world.transaction() as tx:
+        seeded, now = tx.setting("seeded_at"), tx.now()
+    if seeded is None:
+        return True
+    monday = (now - timedelta(days=now.weekday())).date()
+    return datetime.fromisoformat(seeded).date() < monday
+
+
+def _forget_store(settings) -> None:
+    """Remove the demo's SQLite store (it points at docs of the world just replaced)."""
+    prefix = "sqlite:///"
+    if settings.database_url.startswith(prefix):
+        for path in Path(settings.database_url[len(prefix):]).parent.glob(
+                Path(settings.database_url[len(prefix):]).name + "*"):
+            path.unlink()
+
+
 @click.command("demo")
 @click.option("--port", default=8080, show_default=True, help="Port of the service.")
 @click.option("--sandbox-port", default=8443, show_default=True, help="Port of the sandbox.")
 @click.option("--every", default=300, show_default=True, help="Seconds between sync passes.")
-def demo(port: int, sandbox_port: int, every: int) -> None:
-    """Start the sandbox (seeded with the demo organisation) and the service on it."""
+@click.option("--fresh", is_flag=True, help="Start over: reseed the sandbox, forget the store.")
+def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
+    """Start the sandbox (seeded with the demo organisation) and the service on it.
+
+    The demo's calendars are laid around the week they were seeded in, so a world seeded in
+    an earlier week is seeded again (and the service's store, which points into it, cleared).
+    """
     from .. import create_app
     from ..adapters.workspace import connect
     from ..sandbox.seed import seed_world
@@ -32,8 +57,10 @@ def demo(port: int, sandbox_port: int, every: int) -> None:
     server = None
     if running_sandbox(settings.sandbox_dir) is None:
         server = SandboxServer(settings.sandbox_dir, port=sandbox_port).start()
-        if server.world.is_empty():
+        if fresh or _seeded_before_this_week(server.world):
             seed_world(server.world)
+            _forget_store(settings)
+            click.echo("Seeded the sandbox with the demo organisation.")
     coach = Coach.from_settings(settings, connect(settings))
     click.echo(f"Workspace sandbox: {coach.workspace.endpoints.root}")
     click.echo("Finding one-on-ones and writing agendas…")
