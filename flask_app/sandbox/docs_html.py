@@ -140,6 +140,40 @@ def _run_html(text: str, style: dict) -> str:
     return f"<u>{out}</u>" if style.get("underline") else out
 
 
+_PAGE_STYLE = """
+body { margin: 0; background: #f1f3f4; color: #202124; font: 11pt/1.4 Arial, "Noto Sans", sans-serif; }
+header { background: #fff; border-bottom: 1px solid #dadce0; padding: .6rem 1.5rem; }
+header h1 { margin: 0; font-size: 1.1rem; font-weight: 400; overflow-wrap: anywhere; }
+header p { margin: .1rem 0 0; color: #5f6368; font-size: .8rem; }
+.doc { box-sizing: border-box; max-width: 52rem; margin: 1.5rem auto; padding: 3rem 4rem; background: #fff;
+       box-shadow: 0 1px 3px rgba(60, 64, 67, .3); overflow-wrap: anywhere; }
+.doc p { margin: 0 0 .35em; }
+.doc p.empty { margin: 0; }
+.doc h1, .doc h2, .doc h3, .doc h4, .doc h5, .doc h6 { font-weight: 400; margin: 1.1em 0 .3em; }
+.doc h1 { font-size: 20pt; }
+.doc h1:not(:first-child) { border-top: 1px solid #dadce0; padding-top: .8em; margin-top: 1.4em; }
+.doc h2 { font-size: 16pt; } .doc h3 { font-size: 14pt; color: #434343; }
+.doc h4 { font-size: 12pt; color: #666; } .doc h5, .doc h6 { font-size: 11pt; color: #666; }
+.doc h6 { font-style: italic; }
+.doc h1.title { font-size: 26pt; border: 0; padding: 0; margin: 0 0 .2em; }
+.doc p.subtitle { font-size: 15pt; color: #666; }
+.doc ul, .doc ol { margin: 0 0 .35em; padding-left: 1.8em; }
+.doc li { margin: .1em 0; }
+.doc ul.checklist { list-style: none; padding-left: .4em; }
+.doc li.checked { color: #80868b; text-decoration: line-through; }
+"""
+
+
+def _page(title: str, body: list[str]) -> str:
+    """A whole page: the document's title above the body, laid out like a page in the Docs editor."""
+    return "\n".join([
+        "<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>", f"<style>{_PAGE_STYLE}</style>", "</head>", "<body>",
+        f"<header><h1>{escape(title)}</h1><p>Google Doc in the Workspace sandbox · read-only view</p></header>",
+        *body, "</body>", "</html>"])
+
+
 def _tag(named_style: str) -> tuple[str, str]:
     if named_style.startswith("HEADING_"):
         return f"h{named_style[-1]}", ""
@@ -147,7 +181,7 @@ def _tag(named_style: str) -> tuple[str, str]:
 
 
 def render(document: dict, checked: set[int], checklists: set[str]) -> str:
-    """HTML for a documents.get answer; `checked` holds the start indices of ticked checklist items."""
+    """A page for a documents.get answer; `checked` holds the start indices of ticked checklist items."""
     lists = document.get("lists", {})
     out = ['<div class="doc">']
     open_lists: list[list] = []  # per nesting level: [list id, tag, whether an <li> is open]
@@ -169,6 +203,9 @@ def render(document: dict, checked: set[int], checklists: set[str]) -> str:
         if bullet is None:
             close_to(0)
             tag, attributes = _tag(paragraph["paragraphStyle"].get("namedStyleType", "NORMAL_TEXT"))
+            if not inner:  # an empty line in the editor: one line high, not collapsed
+                inner = "<br>"
+                attributes = attributes or ' class="empty"'
             out.append(f"<{tag}{attributes}>{inner}</{tag}>")
             continue
         list_id, level = bullet["listId"], bullet.get("nestingLevel", 0)
@@ -193,4 +230,4 @@ def render(document: dict, checked: set[int], checklists: set[str]) -> str:
         open_lists[level][2] = True
     close_to(0)
     out.append("</div>")
-    return "\n".join(out)
+    return _page(document.get("title") or "Untitled document", out)
