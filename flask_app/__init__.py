@@ -16,7 +16,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         app.config.update(test_config)
     from .services.context import Coach
     from .web import demo, home, tasks
-    app.extensions["coach"] = coach or Coach.from_settings(settings)
+    app.extensions["coach"] = coach = coach or Coach.from_settings(settings)
+    app.add_template_filter(coach.name_of, "person")
     app.register_blueprint(home.bp)
     app.register_blueprint(tasks.bp)
     if settings.uses_sandbox:

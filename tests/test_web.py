@@ -37,7 +37,7 @@ def test_the_front_page_and_a_managers_calendar(client, coach):
 def test_a_person_answers_as_the_report_ends_the_meeting_and_reads_the_plan(client, coach):
     coach.sync(ANA)
     page = client.get(f"/demo/pair/{ANA}/{BO}").get_data(as_text=True)
-    assert "Answer as bo.nilsson@example.com" in page
+    assert "Answer as Bo Nilsson" in page
     client.post(f"/demo/pair/{ANA}/{BO}/answer", data={
         "obstacle": "Reviews wait for days", "tried": "Smaller pull requests",
         "success": "Median review time under 4 hours by March",
@@ -45,6 +45,8 @@ def test_a_person_answers_as_the_report_ends_the_meeting_and_reads_the_plan(clie
     doc = snapshot(coach.service("docs", BO).documents().get(
         documentId=coach.store.pair(ANA, BO).doc_id).execute())
     assert "Reviews wait for days" in doc.text_in(1, doc.end_index)
+    typed = client.get(f"/demo/pair/{ANA}/{BO}").get_data(as_text=True)
+    assert "Typed 5 answer(s) into the doc as Bo Nilsson." in typed
     assert client.post(f"/demo/pair/{ANA}/{BO}/end-meeting").status_code == 302
     plan = coach.store.plan(BO)
     text = snapshot(coach.service("docs", BO).documents().get(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from googleapiclient.errors import HttpError
 
-from ..domain.people import Directory, Person
+from ..domain.people import Directory, Person, display_name
 from .google_clients import translate
 
 RETRIES = 4
@@ -33,7 +33,8 @@ def _person(user: dict) -> Person:
     title = next((o.get("title", "") for o in user.get("organizations", []) if o.get("primary")),
                  "")
     return Person(email=user["primaryEmail"].lower(),
-                  name=name.get("fullName") or user["primaryEmail"],
+                  name=display_name(name.get("givenName", ""), name.get("familyName", ""))
+                  or name.get("fullName") or user["primaryEmail"],
                   manager_email=manager.lower() if manager else None,
                   org_unit_path=user.get("orgUnitPath", "/"), title=title,
                   given_name=name.get("givenName", ""), family_name=name.get("familyName", ""),

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_app.domain.people import Directory, Person, normalize_email
+from flask_app.domain.people import Directory, Person, display_name, normalize_email
 from flask_app.errors import InputError
 
 REQUIRED_COLUMNS = ("email", "given_name", "family_name", "manager_email", "org_unit_path", "title", "time_zone")
@@ -82,17 +82,7 @@ def _person(row: dict[str, str | None], where: str) -> Person:
     if admin not in _BOOLEANS:
         raise InputError(f"{where}: is_admin must be true or false, not {value['is_admin']!r}")
     return Person(
-        email=email, name=full_name(value["given_name"], value["family_name"]), manager_email=manager or None,
+        email=email, name=display_name(value["given_name"], value["family_name"]),
+        manager_email=manager or None,
         org_unit_path=value["org_unit_path"], title=value["title"], given_name=value["given_name"],
         family_name=value["family_name"], time_zone=value["time_zone"], is_admin=_BOOLEANS[admin])
-
-
-def full_name(given: str, family: str) -> str:
-    """"Ana Silva"; CJK names family first without a space ("王芳", "佐藤健")."""
-    if _is_cjk(given + family):
-        return family + given
-    return f"{given} {family}".strip()
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" for c in text)

@@ -15,6 +15,19 @@ def email_domain(email: str) -> str:
     return normalize_email(email).rpartition("@")[2]
 
 
+def display_name(given: str, family: str) -> str:
+    """A name as people write it: "Ana Silva"; CJK names family first without a space
+    ("王芳", "佐藤健"). The Directory API's fullName is always given + " " + family."""
+    if _is_cjk(given + family):
+        return family + given
+    return f"{given} {family}".strip()
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af"
+               for c in text)
+
+
 @dataclass(frozen=True)
 class Person:
     """One member of the organisation, as the directory knows them."""

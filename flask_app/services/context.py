@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -12,12 +13,16 @@ from ..config import Settings
 from .runner import SyncPass
 
 
+NAMES_TTL = 600
+
+
 @dataclass
 class Coach:
     settings: Settings
     store: SqlStore
     _workspace: Workspace | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _names: tuple[float, dict[str, str]] = (0.0, {})
 
     @classmethod
     def from_settings(cls, settings: Settings, workspace: Workspace | None = None) -> "Coach":
@@ -47,6 +52,14 @@ class Coach:
 
     def sync_pass(self) -> SyncPass:
         return SyncPass(self.settings, self.store, self.workspace, clock=self.now)
+
+    def name_of(self, email: str) -> str:
+        """A person's name from the directory (read at most every NAMES_TTL seconds)."""
+        loaded, names = self._names
+        if time.monotonic() - loaded > NAMES_TTL:
+            names = {person.email: person.name for person in self.sync_pass().directory()}
+            self._names = (time.monotonic(), names)
+        return names.get(email.lower(), email)
 
     def close(self) -> None:
         if self._workspace is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ..adapters.docs import DocsAdapter
 from ..domain.agenda import QUESTIONS
@@ -63,6 +63,8 @@ def answer(manager: str, report: str):
             typed.append((boxes[-1].end - 1, commitment))
     for index, text in sorted(typed, reverse=True):  # from the end: earlier indices hold
         c.sandbox.type_text(record.doc_id, report, index, text)
+    flash(f"Typed {len(typed)} answer(s) into the doc as {c.name_of(report)}." if typed
+          else "Nothing to type: every box was empty.")
     return redirect(url_for("demo.pair", manager=manager, report=report))
 
 
@@ -75,5 +77,8 @@ def end_meeting(manager: str, report: str):
         abort(409, "No meeting is waiting to end.")
     grace = timedelta(minutes=c.settings.gather_grace_minutes)
     c.sandbox.advance_to(meeting.start + timedelta(hours=1) + grace)
-    c.sync_pass().run([manager])
+    result = c.sync_pass().run([manager])[0]
+    flash(f"Meeting over. Gathered {result.meetings_gathered} meeting(s) of {c.name_of(manager)}"
+          f"; {result.plan_entries} development-plan entr{'y' if result.plan_entries == 1 else 'ies'}"
+          " written.")
     return redirect(url_for("demo.pair", manager=manager, report=report))
