@@ -21,7 +21,8 @@ from google_auth_oauthlib.flow import Flow
 from googleapiclient.errors import HttpError
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
-from flask_app.adapters.google_clients import GoogleEndpoints, build_service, delegated_credentials
+from flask_app.adapters.google_clients import (GoogleEndpoints, build_service,
+                                               delegated_credentials, oauth_credentials)
 from flask_app.sandbox.oauth_clients import WEB_CLIENT_ID, WEB_CLIENT_SECRET
 
 AUTH = "https://www.googleapis.com/auth/"
@@ -313,3 +314,15 @@ def test_the_key_file_survives_a_reseed_from_another_process(sandbox, http, key_
     credentials = delegated_credentials(key_file, ADMIN, [USERS])
     directory = build_service("directory", credentials, endpoints(sandbox))
     assert directory.users().get(userKey=ADMIN).execute()["isAdmin"] is True
+
+
+def test_a_stored_grant_becomes_credentials_that_refresh_themselves(sandbox, http):
+    _, token = signed_in(sandbox, http, [USERS], access_type="offline")
+    stored = {"access_token": "no-longer-valid", "refresh_token": token["refresh_token"],
+              "scopes": [USERS]}
+    credentials = oauth_credentials(stored, WEB_CLIENT_ID, WEB_CLIENT_SECRET, endpoints(sandbox))
+    directory = build_service("directory", credentials, endpoints(sandbox))
+    # The stale access token is refused (401); google-auth refreshes through the sandbox's token
+    # endpoint, over the same trusted HTTPS, and the call succeeds.
+    found = directory.users().get(userKey=ADMIN).execute()
+    assert found["primaryEmail"] == ADMIN and credentials.token != "no-longer-valid"
