@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask_app.domain.agenda_parser import (
+from .agenda_parser import (
     COMMITMENTS,
     OPEN_ITEMS,
     PLACEHOLDER,
@@ -22,8 +22,8 @@ from flask_app.domain.agenda_parser import (
     OpenItemsSlot,
     Parser,
 )
-from flask_app.domain.document import Block, DocumentModel, Run, clean_text
-from flask_app.errors import InputError
+from .document import Block, DocumentModel, Run, clean_text
+from ..errors import InputError
 
 # The template vocabulary is defined with the parser and offered here with the rest of the API.
 __all__ = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from flask_app.domain.document import MAX_LIST_LEVEL, Block, Run, clean_text
+from .document import MAX_LIST_LEVEL, Block, Run, clean_text
 
 QUESTIONS = {
     "obstacle": "What's the obstacle you keep running into on this?",

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from flask_app.domain.events import CalendarEvent, cadence
-from flask_app.domain.people import Directory, email_domain, normalize_email
+from .events import CalendarEvent, cadence
+from .people import Directory, email_domain, normalize_email
 
 DEFAULT_TITLE_PHRASES = (
     "1:1", "1-1", "1 on 1", "1x1", "one on one", "one to one", "skip level",

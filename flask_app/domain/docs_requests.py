@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_app.domain.document import Block, DocumentModel, section_end, utf16_len
+from .document import Block, DocumentModel, section_end, utf16_len
 
 MAX_RANGE_NAME = 256  # UTF-16 code units, per CreateNamedRangeRequest
 _BULLET_PRESETS = {"bullet": "BULLET_DISC_CIRCLE_SQUARE", "checkbox": "BULLET_CHECKBOX"}

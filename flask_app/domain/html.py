@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from flask_app.domain.document import Block, DocumentModel, Run
+from .document import Block, DocumentModel, Run
 
 CHECKBOX_PREFIX = "☐ "
 
