@@ -42,13 +42,6 @@ class DriveAdapter:
         except HttpError as error:
             raise translate(error, "drive.files.create") from error
 
-    def get(self, file_id: str) -> dict:
-        try:
-            return self._files.get(fileId=file_id, fields="id,name,webViewLink,trashed"
-                                   ).execute(num_retries=RETRIES)
-        except HttpError as error:
-            raise translate(error, "drive.files.get") from error
-
     def share(self, file_id: str, email: str, role: str = "writer") -> None:
         """Give ``email`` access without an email of its own (the calendar invite tells them)."""
         try:
