@@ -23,8 +23,8 @@ import requests
 from flask_app.adapters.sql_store import SqlStore
 from flask_app.adapters.workspace import connect
 from flask_app.config import load_settings
-from flask_app.sandbox.seed import seed_world
-from flask_app.sandbox.server import SandboxServer
+from workspace_sandbox.core.seed import seed_world
+from workspace_sandbox.core.server import SandboxServer
 from flask_app.services.runner import SyncPass
 
 LISTING = {"calendar.events.list", "directory.users.list"}

@@ -38,8 +38,7 @@ def sandbox() -> None:
 @click.option("--port", default=8443, show_default=True)
 def sandbox_serve(port: int) -> None:
     """Serve the sandbox over HTTPS until interrupted (seeding it when empty)."""
-    from .sandbox.seed import seed_world
-    from .sandbox.server import SandboxServer
+    from workspace_sandbox import SandboxServer, seed_world
     settings = load_settings()
     server = SandboxServer(settings.sandbox_dir, port=port)
     if server.world.is_empty():
@@ -54,8 +53,7 @@ def sandbox_serve(port: int) -> None:
 @sandbox.command("reset")
 def sandbox_reset() -> None:
     """Restore the sandbox to the demo organisation's seed."""
-    from .sandbox.seed import seed_world
-    from .sandbox.world import World
+    from workspace_sandbox import World, seed_world
     settings = load_settings()
     seed_world(World(settings.sandbox_dir / "world.sqlite"))
     click.echo("Sandbox reset to the demo organisation.")

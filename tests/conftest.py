@@ -4,58 +4,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import requests
 
-from flask_app.sandbox.seed import seed_world
-from flask_app.sandbox.server import SandboxServer
+from workspace_sandbox import SandboxClient, SandboxServer, seed_world
 
 
-class SandboxControl:
-    """The test side of the sandbox's control plane."""
+class SandboxControl(SandboxClient):
+    """The control plane of the tests' sandbox, with its server and world at hand."""
 
     def __init__(self, server: SandboxServer):
+        super().__init__(server.url, server.ca_file)
         self.server = server
-        self.url = server.url
-        self.ca_file = str(server.ca_file)
         self.world = server.world
-        self.http = requests.Session()
-        # requests lets REQUESTS_CA_BUNDLE (set on many machines) override a session's verify.
-        self.http.trust_env = False
-        self.http.verify = self.ca_file
-
-    def _call(self, method: str, path: str, **kwargs) -> dict:
-        response = self.http.request(method, self.url + "/_sandbox" + path, timeout=30, **kwargs)
-        response.raise_for_status()
-        return response.json()
-
-    def reset(self, empty: bool = False) -> None:
-        self._call("POST", "/reset", json={"empty": empty})
-
-    def token(self, user: str, scopes: list[str], client_id: str = "sandbox-tests") -> str:
-        return self._call("POST", "/token", json={"user": user, "scopes": scopes,
-                                                  "client_id": client_id})["access_token"]
-
-    def calls(self, method: str | None = None, user: str | None = None) -> int:
-        rows = self._call("GET", "/calls")["calls"]
-        return sum(r["count"] for r in rows
-                   if (method is None or r["method"] == method) and (user is None or r["user"] == user))
-
-    def clear_calls(self) -> None:
-        self._call("DELETE", "/calls")
-
-    def fault(self, method: str, **fault) -> None:
-        self._call("PUT", "/faults", json={"method": method, **fault})
-
-    def quotas(self, **groups) -> None:
-        self._call("PUT", "/quotas", json={k.replace("_", "."): v for k, v in groups.items()})
-
-    def advance(self, seconds: float) -> None:
-        self._call("POST", "/clock", json={"seconds": seconds})
-
-    def person_types(self, document_id: str, user: str, index: int, text: str) -> None:
-        """``user`` types ``text`` at ``index`` in Google Docs (a new revision)."""
-        self._call("POST", f"/docs/{document_id}/type",
-                   json={"user": user, "index": index, "text": text})
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,10 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 
-import flask_app
+from workspace_sandbox import SEED_DIR
 from flask_app.commands.scan import scan
 
-SEED = Path(flask_app.__file__).parent / "sandbox" / "seed"
+SEED = SEED_DIR
 PEOPLE = str(SEED / "people.csv")
 CALENDARS = SEED / "calendars"
 

@@ -6,7 +6,6 @@ one in this process.
 """
 from __future__ import annotations
 
-import csv
 import json
 import logging
 from dataclasses import dataclass, field
@@ -62,8 +61,7 @@ def connect(settings: Settings, *, start_sandbox: bool = True) -> Workspace:
     if settings.google_api_root:
         url, ca_file = settings.google_api_root.rstrip("/"), str(settings.sandbox_ca)
     else:
-        from ..sandbox.server import SandboxServer, running_sandbox
-        from ..sandbox.seed import seed_world
+        from workspace_sandbox import SandboxServer, running_sandbox, seed_world
         info = running_sandbox(settings.sandbox_dir)
         if info is None:
             if not start_sandbox:
@@ -82,9 +80,8 @@ def connect(settings: Settings, *, start_sandbox: bool = True) -> Workspace:
 
 def _sandbox_admin() -> str:
     """The demo organisation's Workspace admin."""
-    from ..sandbox.seed import SEED_DIR
-    with open(SEED_DIR / "people.csv", encoding="utf-8") as people:
-        for row in csv.DictReader(people):
-            if row.get("is_admin", "").strip().lower() == "true":
-                return row["email"]
+    from workspace_sandbox import demo_admin
+    admin = demo_admin()
+    if admin:
+        return admin
     raise ConfigError("The sandbox's demo organisation has no admin; set COACH_ADMIN_EMAIL.")

@@ -47,8 +47,7 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
     """
     from .. import create_app
     from ..adapters.workspace import connect
-    from ..sandbox.seed import seed_world
-    from ..sandbox.server import SandboxServer, running_sandbox
+    from workspace_sandbox import SandboxServer, running_sandbox, seed_world
 
     settings = load_settings()
     if settings.google_api_root:

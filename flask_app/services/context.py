@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ..adapters.sandbox_control import SandboxControl
 from ..adapters.sql_store import SqlStore
 from ..adapters.workspace import Workspace, connect
 from ..config import Settings
@@ -38,12 +37,13 @@ class Coach:
             return self._workspace
 
     @property
-    def sandbox(self) -> SandboxControl | None:
+    def sandbox(self):
         """The sandbox's control plane, when the service runs on the sandbox."""
         if not self.settings.uses_sandbox:
             return None
+        from workspace_sandbox import SandboxClient
         endpoints = self.workspace.endpoints
-        return SandboxControl(endpoints.root, endpoints.ca_file)
+        return SandboxClient(endpoints.root, endpoints.ca_file)
 
     def now(self) -> datetime:
         """Google's time: the sandbox's clock on the sandbox (tests and the demo move it)."""

@@ -62,7 +62,7 @@ def answer(manager: str, report: str):
         if boxes:
             typed.append((boxes[-1].end - 1, commitment))
     for index, text in sorted(typed, reverse=True):  # from the end: earlier indices hold
-        c.sandbox.type_text(record.doc_id, report, index, text)
+        c.sandbox.person_types(record.doc_id, report, index, text)
     flash(f"Typed {len(typed)} answer(s) into the doc as {c.name_of(report)}." if typed
           else "Nothing to type: every box was empty.")
     return redirect(url_for("demo.pair", manager=manager, report=report))

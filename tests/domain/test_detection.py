@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import flask_app
+from workspace_sandbox import SEED_DIR
 from flask_app.adapters.ics import read_events
 from flask_app.adapters.people_csv import read_directory
 from flask_app.domain.detection import DetectionSettings, classify
 from flask_app.domain.events import Attendee, CalendarEvent, cadence
 from flask_app.domain.people import Directory, Person
 
-SEED = Path(flask_app.__file__).parent / "sandbox" / "seed"
+SEED = SEED_DIR
 LISBON = ZoneInfo("Europe/Lisbon")
 START = datetime(2026, 12, 1, 10, 0, tzinfo=LISBON)
 

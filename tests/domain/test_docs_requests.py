@@ -11,7 +11,7 @@ from flask_app.domain.agenda import AgendaContext, OpenItem, load_template
 from flask_app.domain.docs_requests import section_requests
 from flask_app.domain.document import Block, DocumentModel, Run, utf16_len
 from flask_app.domain.html import to_html
-from flask_app.sandbox.docs_model import Document
+from workspace_sandbox.docs.document import Document
 
 DISCOVERY = json.loads(
     (

@@ -14,7 +14,7 @@ from flask_app.domain.occurrences import Occurrence
 from flask_app.domain.pair_doc import compose, header_model
 from flask_app.domain.sections import PlacedSection, open_items, range_name
 from flask_app.domain.snapshot import DocSnapshot, Paragraph
-from flask_app.sandbox.docs_model import Document
+from workspace_sandbox.docs.document import Document
 
 ROOT = Path(__file__).parents[2]
 TEMPLATE = load_templates(ROOT / "agendas")["one-on-one"]

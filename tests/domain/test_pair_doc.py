@@ -11,7 +11,7 @@ from flask_app.domain.agenda import AgendaContext, load_templates
 from flask_app.domain.occurrences import Occurrence
 from flask_app.domain.pair_doc import HEADER_RANGE, compose, header_model
 from flask_app.domain.sections import range_name
-from flask_app.sandbox.docs_model import Document
+from workspace_sandbox.docs.document import Document
 
 TEMPLATE = load_templates(Path(__file__).parents[2] / "agendas")["one-on-one"]
 HEADER = header_model("José Álvarez", "王芳 🚀")

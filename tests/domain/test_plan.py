@@ -12,7 +12,7 @@ from flask_app.domain.plan import (LOG_NOTE, LOG_RANGE, OBJECTIVES_RANGE, PLAN_R
                                    TARGETS_RANGE, PlanEntry, compose_plan, entry_model,
                                    entry_range, plan_skeleton)
 from flask_app.domain.snapshot import DocSnapshot
-from flask_app.sandbox.docs_model import Document
+from workspace_sandbox.docs.document import Document
 
 EMPLOYEE, MANAGER = "王芳 🚀", "José Álvarez"
 

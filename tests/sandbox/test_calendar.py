@@ -13,7 +13,7 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
 from flask_app.adapters.google_clients import GoogleEndpoints, build_service
-from flask_app.sandbox.drive_files import create_google_doc
+from workspace_sandbox.drive.files import create_google_doc
 
 AUTH = "https://www.googleapis.com/auth/"
 CAL = AUTH + "calendar"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from flask_app.sandbox.calendar_seed import event_id_for
-from flask_app.sandbox.seed import SEED_DIR, seed_world
+from workspace_sandbox.calendar.seed import event_id_for
+from workspace_sandbox.core.seed import SEED_DIR, seed_world
 
 from .test_calendar import ANA, calendar
 

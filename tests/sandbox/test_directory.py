@@ -10,10 +10,10 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
 from flask_app.adapters.google_clients import GoogleEndpoints, build_service
-from flask_app.errors import InputError
-from flask_app.sandbox.directory_api import seed_directory, users
-from flask_app.sandbox.seed import SEED_DIR
-from flask_app.sandbox.world import World
+from workspace_sandbox import SeedError
+from workspace_sandbox.directory.api import seed_directory, users
+from workspace_sandbox.core.seed import SEED_DIR
+from workspace_sandbox.core.world import World
 
 USERS = "https://www.googleapis.com/auth/admin.directory.user.readonly"
 ORGUNITS = "https://www.googleapis.com/auth/admin.directory.orgunit.readonly"
@@ -231,7 +231,7 @@ def test_seed_reads_a_small_directory(tmp_path):
     ("a@example.com,Ann,Ames,,/,T,UTC,maybe\n", "line 2: is_admin"),
 ])
 def test_seed_names_the_bad_line(tmp_path, people, problem):
-    with pytest.raises(InputError, match=problem):
+    with pytest.raises(SeedError, match=problem):
         seed_into(tmp_path, write_seed(tmp_path / "seed", people))
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from googleapiclient.errors import HttpError
 
-from flask_app.sandbox.docs_api import REVISION_MISMATCH
-from flask_app.sandbox.docs_store import person_edit
-from flask_app.sandbox.drive_files import create_google_doc
+from workspace_sandbox.docs.api import REVISION_MISMATCH
+from workspace_sandbox.docs.store import person_edit
+from workspace_sandbox.drive.files import create_google_doc
 
 from .test_docs_captures import normalise
 from .test_drive import ANA, APP, BO, DOCUMENTS, DRIVE, SAM, error_of, service
@@ -148,7 +148,7 @@ def test_unknown_request_fields_are_refused(docs):
 
 def test_docs_writes_hit_the_per_user_quota_then_recover(sandbox, docs):
     document_id = new_document(docs)
-    now = datetime.fromisoformat(sandbox._call("POST", "/clock", json={"seconds": 0})["now"])
+    now = datetime.fromisoformat(sandbox.call("POST", "/clock", json={"seconds": 0})["now"])
     sandbox.advance(60 - now.second - now.microsecond / 1e6 + 0.5)  # start of a fresh minute
     sandbox.quotas(docs_write={"per_user": 3})
     insert = [{"insertText": {"location": {"index": 1}, "text": "x"}}]

@@ -8,8 +8,8 @@ from pathlib import Path
 import googleapiclient
 import pytest
 
-from flask_app.sandbox.docs_model import Document
-from flask_app.sandbox.docs_requests import BULLET_PRESETS, PARAGRAPH_FIELDS, REQUEST_KINDS, TEXT_FIELDS
+from workspace_sandbox.docs.document import Document
+from workspace_sandbox.docs.batch_update import BULLET_PRESETS, PARAGRAPH_FIELDS, REQUEST_KINDS, TEXT_FIELDS
 
 CAPTURES = Path(__file__).parent.parent / "data" / "google-captures" / "docs"
 DOCUMENTS = sorted((CAPTURES / "documents").glob("*.json"))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from flask_app.sandbox.docs_model import DocsRequestError, Document
+from workspace_sandbox.docs.document import DocsRequestError, Document
 
 LINK_BLUE = {"color": {"rgbColor": {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}}}
 

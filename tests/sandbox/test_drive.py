@@ -10,7 +10,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, MediaInMemoryUpload
 
 from flask_app.adapters.google_clients import GoogleEndpoints, build_service
-from flask_app.sandbox.drive_files import create_google_doc
+from workspace_sandbox.drive.files import create_google_doc
 
 DRIVE = "https://www.googleapis.com/auth/drive"
 DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"

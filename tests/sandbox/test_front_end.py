@@ -15,7 +15,7 @@ from googleapiclient.errors import HttpError
 from flask_app.adapters.google_clients import GoogleEndpoints, build_service, translate
 from flask_app.cli import main
 from flask_app.errors import RateLimited
-from flask_app.sandbox.world import World
+from workspace_sandbox.core.world import World
 
 CAL = "https://www.googleapis.com/auth/calendar"
 ANA, BO = "ana.silva@example.com", "bo.nilsson@example.com"
@@ -127,7 +127,7 @@ def test_partial_responses_keep_only_the_fields_asked_for(sandbox):
 
 
 def test_the_world_is_shared_with_other_processes(sandbox, tmp_path):
-    script = ("import json, sys; from flask_app.sandbox.world import World\n"
+    script = ("import json, sys; from workspace_sandbox.core.world import World\n"
               "with World(sys.argv[1]).transaction() as tx:\n"
               "    print(json.dumps(tx.get('dir.user', sys.argv[2])))")
     seen = subprocess.run([sys.executable, "-c", script, str(sandbox.world.path), BO],

@@ -23,7 +23,7 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
 from flask_app.adapters.google_clients import (GoogleEndpoints, build_service,
                                                delegated_credentials, oauth_credentials)
-from flask_app.sandbox.oauth_clients import WEB_CLIENT_ID, WEB_CLIENT_SECRET
+from workspace_sandbox.oauth.clients import WEB_CLIENT_ID, WEB_CLIENT_SECRET
 
 AUTH = "https://www.googleapis.com/auth/"
 USERS = AUTH + "admin.directory.user.readonly"
@@ -306,7 +306,7 @@ def test_jwt_assertions_must_be_signed_by_the_account_and_short_lived(sandbox, h
 
 
 def test_the_key_file_survives_a_reseed_from_another_process(sandbox, http, key_file):
-    script = ("from flask_app.sandbox.seed import seed_world; from flask_app.sandbox.world import "
+    script = ("from workspace_sandbox.core.seed import seed_world; from workspace_sandbox.core.world import "
               f"World; seed_world(World({str(sandbox.world.path)!r}))")
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120,
                    cwd=Path(__file__).resolve().parents[2])
