@@ -50,7 +50,7 @@ def normalise(document: dict) -> dict:
 
 
 def test_the_captures_are_all_there():
-    assert len(DOCUMENTS) == 5 and len(MUTATIONS) == 7
+    assert len(DOCUMENTS) == 13 and len(MUTATIONS) == 23
     assert (CAPTURES / "LICENSE.arezzo").is_file()
 
 
