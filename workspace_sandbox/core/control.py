@@ -57,7 +57,9 @@ def clear_calls():
 
 @bp.put("/faults")
 def set_fault():
-    """Inject a fault: ``{method, status?, reason?, message?, probability?, latency_ms?, times?}``."""
+    """Inject a fault: ``{method, status?, reason?, message?, probability?, latency_ms?, times?,
+    applied?}``. With ``applied`` the call takes effect and only its answer is the error (a lost
+    acknowledgement: Google did the work, the client never heard)."""
     body = json_body()
     method = body.pop("method", None)
     if not method:

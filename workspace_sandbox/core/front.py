@@ -92,18 +92,24 @@ def _dispatch(world: World, request: Request) -> Response:
         fault = limits.take_fault(tx, method.id)
     if fault:
         time.sleep(fault.get("latency_ms", 0) / 1000)
-        if fault.get("status"):
-            raise ApiError(fault["status"], fault.get("reason", "backendError"),
-                           fault.get("message", "Injected by the Workspace sandbox."))
+        if fault.get("status") and not fault.get("applied"):
+            raise _injected(fault)
     with world.transaction() as tx:
         call = Call(method, tx, grant["user"], grant["client_id"], tuple(grant["scopes"]),
                     params, body, request.host_url.rstrip("/"), media)
         result = handler(call)
+    if fault and fault.get("status"):  # applied, then the answer is lost: a lost acknowledgement
+        raise _injected(fault)
     if result is None:
         return Response(status=204)
     if "fields" in params:
         result = select_fields(result, params["fields"])
     return _json(result, call.status)
+
+
+def _injected(fault: dict) -> ApiError:
+    return ApiError(fault["status"], fault.get("reason", "backendError"),
+                    fault.get("message", "Injected by the Workspace sandbox."))
 
 
 def _bearer(request: Request) -> str | None:
