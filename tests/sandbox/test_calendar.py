@@ -12,7 +12,7 @@ import requests
 from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
-from flask_app.adapters.google_clients import GoogleEndpoints, build_service
+from flask_app.adapters.google.clients import GoogleEndpoints, build_service
 from workspace_sandbox.drive.files import create_google_doc
 
 AUTH = "https://www.googleapis.com/auth/"

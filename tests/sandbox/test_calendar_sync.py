@@ -7,7 +7,7 @@ import json
 import pytest
 from googleapiclient.errors import HttpError
 
-from flask_app.adapters.google_clients import translate
+from flask_app.adapters.google.clients import translate
 from flask_app.errors import SyncTokenExpired
 
 from .test_calendar import (

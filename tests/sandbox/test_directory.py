@@ -9,7 +9,7 @@ import requests
 from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
-from flask_app.adapters.google_clients import GoogleEndpoints, build_service
+from flask_app.adapters.google.clients import GoogleEndpoints, build_service
 from workspace_sandbox import SeedError
 from workspace_sandbox.directory.api import seed_directory, users
 from workspace_sandbox.core.seed import SEED_DIR

@@ -12,7 +12,7 @@ from workspace_sandbox.docs.api import REVISION_MISMATCH
 from workspace_sandbox.docs.store import person_edit
 from workspace_sandbox.drive.files import create_google_doc
 
-from .test_docs_captures import normalise
+from .test_docs_captures import IMAGES, ids_of, normalise
 from .test_drive import ANA, APP, BO, DOCUMENTS, DRIVE, SAM, error_of, service
 
 MUTATIONS = Path(__file__).parent.parent / "data" / "google-captures" / "docs" / "mutations"
@@ -130,11 +130,10 @@ def test_a_request_kind_the_sandbox_lacks_is_refused_saying_so(docs):
     document_id = new_document(docs)
 
     with pytest.raises(HttpError) as excinfo:
-        write(docs, document_id, [{"insertTable": {"rows": 1, "columns": 1,
-                                                   "location": {"index": 1}}}])
+        write(docs, document_id, [{"mergeTableCells": {"tableRange": {"rowSpan": 1, "columnSpan": 2}}}])
 
     assert excinfo.value.resp.status == 400
-    assert "sandbox does not support insertTable" in error_of(excinfo)["message"]
+    assert "sandbox does not support mergeTableCells" in error_of(excinfo)["message"]
 
 
 def test_unknown_request_fields_are_refused(docs):
@@ -283,6 +282,8 @@ def test_a_captured_mutation_through_the_api_gives_what_google_gave(sandbox, cas
     requests = json.loads((case / "request.json").read_text(encoding="utf-8"))
     after = json.loads((case / "after.json").read_text(encoding="utf-8"))
     imported = control(sandbox, "/import", user=ANA, document=before)
+    for uri, (width, height) in IMAGES.items():
+        control(sandbox, "/images", uri=uri, width=width, height=height)
     docs = service(sandbox, "docs", ANA, scopes=(DOCUMENTS,))
 
     answer = write(docs, imported["documentId"], requests,
@@ -291,7 +292,8 @@ def test_a_captured_mutation_through_the_api_gives_what_google_gave(sandbox, cas
                                includeTabsContent=True).execute()
 
     assert len(answer["replies"]) == len(requests)
-    assert normalise(got) == normalise({**after, "documentId": imported["documentId"]})
+    known = ids_of(before)
+    assert normalise(got, known) == normalise({**after, "documentId": imported["documentId"]}, known)
 
 
 def test_full_drive_scope_reads_docs_too(sandbox, docs):

@@ -1,56 +1,97 @@
 """The Docs model against documents and batchUpdates captured from the real Google Docs API."""
 from __future__ import annotations
 
-import copy
 import json
+import re
 from pathlib import Path
 
 import googleapiclient
 import pytest
 
 from workspace_sandbox.docs.document import Document
-from workspace_sandbox.docs.batch_update import BULLET_PRESETS, PARAGRAPH_FIELDS, REQUEST_KINDS, TEXT_FIELDS
+from workspace_sandbox.docs.elements import PARAGRAPH_FIELDS, TEXT_FIELDS
+from workspace_sandbox.docs.lists import BULLET_PRESETS
+from workspace_sandbox.docs.requests import REQUEST_KINDS
 
 CAPTURES = Path(__file__).parent.parent / "data" / "google-captures" / "docs"
 DOCUMENTS = sorted((CAPTURES / "documents").glob("*.json"))
 MUTATIONS = sorted(path for path in (CAPTURES / "mutations").iterdir() if path.is_dir())
+VALIDATIONS = sorted(path for path in (CAPTURES / "validation").iterdir() if path.is_dir())
+# The pixel size of the image the captures insert (Google's logo at 2x), which Google fitted to the box.
+LOGO = "https://www.google.com/images/branding/googlelogo/2x/googlelogo_color_272x92dp.png"
+IMAGES = {LOGO: (544, 184)}
 
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def normalise(document: dict) -> dict:
-    """`document` with Google's own ids (revision, heading, list, named range) made comparable.
+# Fields whose values are ids Google makes up (by namespace), lists of such ids, and maps keyed by them.
+_ID_FIELDS = {"listId": "list", "headingId": "heading", "namedRangeId": "range", "inlineObjectId": "object",
+              "objectId": "object", "footnoteId": "footnote", "contentUri": "uri",
+              **{f"{page}{kind}Id": "segment" for page in ("default", "firstPage", "evenPage")
+                 for kind in ("Header", "Footer")}, "headerId": "segment", "footerId": "segment"}
+_ID_LISTS = {"suggestedInsertionIds": "suggestion", "suggestedDeletionIds": "suggestion",
+             "positionedObjectIds": "object"}
+_ID_MAPS = {"lists": "list", "inlineObjects": "object", "positionedObjects": "object", "headers": "segment",
+            "footers": "segment", "footnotes": "footnote"}
 
-    Heading ids become a marker (a paragraph must still have one exactly when Google's has), list ids
-    are renamed by first use in the body, named range ids are dropped and ranges sorted.
-    """
-    document = copy.deepcopy(document)
-    document.pop("revisionId", None)
-    tab = document["tabs"][0]["documentTab"] if "tabs" in document else document
-    names: dict[str, str] = {}
-    for element in tab["body"]["content"]:
-        paragraph = element.get("paragraph")
-        if paragraph is None:
-            continue
-        if "headingId" in paragraph["paragraphStyle"]:
-            paragraph["paragraphStyle"]["headingId"] = "<heading id>"
-        if "bullet" in paragraph:
-            list_id = paragraph["bullet"]["listId"]
-            paragraph["bullet"]["listId"] = names.setdefault(list_id, f"<list {len(names)}>")
-    if "lists" in tab:
-        tab["lists"] = {names.get(list_id, "<unused> " + json.dumps(entry, sort_keys=True)): entry
-                        for list_id, entry in tab["lists"].items()}
-    for group in tab.get("namedRanges", {}).values():
-        for named in group["namedRanges"]:
-            named["namedRangeId"] = "<named range id>"
-        group["namedRanges"].sort(key=lambda named: json.dumps(named, sort_keys=True))
-    return document
+
+def _walk(node, visit):
+    """Visit every (key, value) of `node`, dict keys sorted (so key order does not matter), maps
+    keyed by ids in their own order; `visit` returns the new value."""
+    if isinstance(node, list):
+        return [_walk(item, visit) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key in sorted(node):
+        value = node[key]
+        if key in _ID_MAPS or key.startswith("suggested") and key.endswith("Changes"):
+            space = _ID_MAPS.get(key, "suggestion")
+            out[key] = {visit(space, map_key): _walk(entry, visit) for map_key, entry in value.items()}
+        elif key in _ID_FIELDS and isinstance(value, str):
+            out[key] = visit(_ID_FIELDS[key], value)
+        elif key in _ID_LISTS:
+            out[key] = [visit(_ID_LISTS[key], item) for item in value]
+        elif key == "namedRanges" and isinstance(value, list):
+            ordered = sorted(value, key=lambda named: json.dumps({**named, "namedRangeId": ""}, sort_keys=True))
+            out[key] = _walk(ordered, visit)
+        else:
+            out[key] = _walk(value, visit)
+    return out
+
+
+def ids_of(document: dict) -> set[str]:
+    """Every made-up id in a document."""
+    found: set[str] = set()
+
+    def visit(_space, value):
+        found.add(value)
+        return value
+
+    _walk(document, visit)
+    return found
+
+
+def normalise(document: dict, known: set[str] = frozenset()) -> dict:
+    """`document` with Google's random ids (list, heading, named range, inline and positioned object,
+    footnote, header, footer, suggestion ids; re-hosted image addresses) renamed by first appearance,
+    kind by kind, so structure still has to match: which elements share an id, and where. Ids in
+    `known` (those of the document a mutation started from) are kept as they are. revisionId goes."""
+    names: dict[tuple[str, str], str] = {}
+
+    def visit(space, value):
+        if value in known:
+            return value
+        return names.setdefault((space, value), f"<{space} {sum(1 for s, _ in names if s == space)}>")
+
+    document = {key: value for key, value in document.items() if key != "revisionId"}
+    return _walk(document, visit)
 
 
 def test_the_captures_are_all_there():
-    assert len(DOCUMENTS) == 13 and len(MUTATIONS) == 23
+    assert len(DOCUMENTS) == 13 and len(MUTATIONS) == 23 and len(VALIDATIONS) == 8
     assert (CAPTURES / "LICENSE.arezzo").is_file()
 
 
@@ -76,12 +117,41 @@ def test_without_tabs_content_the_tab_is_the_document(path):
 
 @pytest.mark.parametrize("case", MUTATIONS, ids=lambda path: path.name)
 def test_a_captured_batch_update_gives_what_google_gave(case):
-    document = Document.from_json(load(case / "before.json"))
+    before = load(case / "before.json")
+    document = Document.from_json(before)
 
-    replies = document.apply(load(case / "request.json"))
+    replies = document.apply(load(case / "request.json"), IMAGES)
 
-    assert normalise(document.to_json(include_tabs_content=True)) == normalise(load(case / "after.json"))
+    known = ids_of(before)
+    assert normalise(document.to_json(include_tabs_content=True), known) == normalise(load(case / "after.json"), known)
     assert len(replies) == len(load(case / "request.json"))
+
+
+@pytest.mark.parametrize("case", VALIDATIONS, ids=lambda path: path.name)
+def test_a_validated_batch_gives_what_google_gave(case):
+    """The validation batches ran on a copy of the mutations' starting document (ids aside)."""
+    document = Document.from_json(load(MUTATIONS[0] / "before.json"))
+    expected = load(case / "after.json")
+
+    document.apply(load(case / "compiled_request.json")["requests"], IMAGES)
+
+    assert (case / "result.txt").read_text().strip() == "PASS"
+    assert normalise(document.to_json(include_tabs_content=True))["tabs"] == normalise(expected)["tabs"]
+
+
+@pytest.mark.parametrize(("case", "kind", "key", "where"), [
+    ("O1_insert_image", "insertInlineImage", "objectId", "inlineObjects"),
+    ("O2_create_header", "createHeader", "headerId", "headers"),
+    ("O4_insert_footnote", "createFootnote", "footnoteId", "footnotes"),
+])
+def test_a_reply_names_what_the_request_created(case, kind, key, where):
+    document = Document.from_json(load(CAPTURES / "mutations" / case / "before.json"))
+
+    reply = document.apply(load(CAPTURES / "mutations" / case / "request.json"), IMAGES)[0]
+
+    assert list(reply) == [kind] and list(reply[kind]) == [key]
+    assert list(document.to_json()[where]) == [reply[kind][key]]
+    assert re.fullmatch(r"kix\.[a-z0-9]{12}", reply[kind][key])
 
 
 def test_the_reply_to_create_named_range_names_the_range_created():

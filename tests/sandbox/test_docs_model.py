@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from workspace_sandbox.docs.document import DocsRequestError, Document
 
+CAPTURES = Path(__file__).parent.parent / "data" / "google-captures" / "docs"
+# A document Google made has the named styles of every new document.
+NEW_DOCUMENT_NAMED_STYLES = json.loads((CAPTURES / "documents" / "01_plain_text.json").read_text(
+    encoding="utf-8"))["tabs"][0]["documentTab"]["namedStyles"]
 LINK_BLUE = {"color": {"rgbColor": {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}}}
 
 
@@ -79,6 +84,7 @@ def test_a_new_document_is_a_section_break_and_one_empty_paragraph():
                 "elements": [{"startIndex": 1, "endIndex": 2, "textRun": {"content": "\n", "textStyle": {}}}],
                 "paragraphStyle": {"namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT"}}}]},
         "documentStyle": document.to_json()["documentStyle"],
+        "namedStyles": NEW_DOCUMENT_NAMED_STYLES,
     }
     assert "revisionId" not in document.to_json()
     assert document.text() == "\n"
@@ -443,8 +449,8 @@ def test_replaced_text_keeps_the_style_and_named_range_of_what_it_replaced():
      "Invalid value at 'requests[0]' (oneof), oneof field 'request' is already set. Cannot set 'deleteContentRange'"),
     ([{"frobnicate": {}}], "Invalid JSON payload received. Unknown name \"frobnicate\" at 'requests[0]': Cannot find field."),
     (["insertText"], "Invalid value at 'requests[0]' (type.googleapis.com/google.apps.docs.v1.Request), \"insertText\""),
-    ([{"insertTable": {"rows": 1, "columns": 1, "location": {"index": 1}}}],
-     "Invalid requests[0].insertTable: the Workspace sandbox does not support insertTable"),
+    ([{"mergeTableCells": {"tableRange": {"rowSpan": 1, "columnSpan": 2}}}],
+     "Invalid requests[0].mergeTableCells: the Workspace sandbox does not support mergeTableCells"),
     ([insert(0, "a")], "Invalid requests[0].insertText: The insertion index must be inside the bounds of an existing "
                        "paragraph. You can still create new paragraphs by inserting newlines."),
     ([insert(14, "a")], "Invalid requests[0].insertText: Index 14 must be less than the end index of the referenced "

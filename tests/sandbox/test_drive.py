@@ -9,7 +9,7 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, MediaInMemoryUpload
 
-from flask_app.adapters.google_clients import GoogleEndpoints, build_service
+from flask_app.adapters.google.clients import GoogleEndpoints, build_service
 from workspace_sandbox.drive.files import create_google_doc
 
 DRIVE = "https://www.googleapis.com/auth/drive"

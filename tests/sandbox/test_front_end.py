@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
-from flask_app.adapters.google_clients import GoogleEndpoints, build_service, translate
+from flask_app.adapters.google.clients import GoogleEndpoints, build_service, translate
 from flask_app.cli import main
 from flask_app.errors import RateLimited
 from workspace_sandbox.core.world import World

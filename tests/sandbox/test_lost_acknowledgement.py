@@ -5,7 +5,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
-from flask_app.adapters.google_clients import GoogleEndpoints, build_service
+from flask_app.adapters.google.clients import GoogleEndpoints, build_service
 
 CAL = "https://www.googleapis.com/auth/calendar"
 ANA = "ana.silva@example.com"

@@ -21,7 +21,7 @@ from google_auth_oauthlib.flow import Flow
 from googleapiclient.errors import HttpError
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
-from flask_app.adapters.google_clients import (GoogleEndpoints, build_service,
+from flask_app.adapters.google.clients import (GoogleEndpoints, build_service,
                                                delegated_credentials, oauth_credentials)
 from workspace_sandbox.oauth.clients import WEB_CLIENT_ID, WEB_CLIENT_SECRET
 

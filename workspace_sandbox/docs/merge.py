@@ -1,8 +1,8 @@
 """Applying a batchUpdate written against an older revision (``writeControl.targetRevisionId``).
 
 Google transforms such a write against the collaborators' changes made since. The sandbox knows
-where the text changed in each revision (see docs_store), composes those changes into one stretch
-of text, and moves each request's indices past it. A request that would land inside that
+where the first tab's body changed in each revision (see docs_store), composes those changes into
+one stretch of text, and moves each request's indices past it. A request that would land inside that
 stretch (edit, delete or restyle text a collaborator just changed) cannot be merged safely: the
 whole batch is refused with :data:`MERGE_CONFLICT` rather than applied at wrong indices.
 """
@@ -40,14 +40,14 @@ def _point(x: int, region: Op, after: bool) -> int:
     raise MergeConflict
 
 
-def _shift(node, region: Op):
-    """A copy of a request with every body index moved past ``region``."""
+def _shift(node, region: Op, tab_id: str):
+    """A copy of a request with every index into the first tab's body moved past ``region``."""
     if isinstance(node, list):
-        return [_shift(item, region) for item in node]
+        return [_shift(item, region, tab_id) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _shift(value, region) for key, value in node.items()}
-    if node.get("segmentId"):
+    out = {key: _shift(value, region, tab_id) for key, value in node.items()}
+    if node.get("segmentId") or node.get("tabId", tab_id) not in ("", tab_id):
         return out
     if "startIndex" in node or "endIndex" in node:
         start, end = node.get("startIndex", 0), node.get("endIndex", 0)
@@ -73,8 +73,8 @@ def _past(region: Op, op: Op) -> Op:
     raise MergeConflict
 
 
-def apply_merged(document: Document, requests: list[dict], concurrent: Op,
-                 fresh: Callable[[], Document]) -> tuple[list[dict], list[Op]]:
+def apply_merged(document: Document, requests: list[dict], concurrent: Op, fresh: Callable[[], Document],
+                 images: dict[str, tuple[int, int]]) -> tuple[list[dict], list[Op]]:
     """Apply requests written before ``concurrent`` happened: (replies, changes made).
 
     Requests go one at a time (to learn where each changed the text). Raises MergeConflict, or
@@ -86,13 +86,13 @@ def apply_merged(document: Document, requests: list[dict], concurrent: Op,
     moved: list[dict] = []
     region = concurrent
     for request in requests:
-        shifted = _shift(copy.deepcopy(request), region)
+        shifted = _shift(copy.deepcopy(request), region, document.tabs[0].tab_id)
         moved.append(shifted)
         before = units(document)
         try:
-            replies.extend(document.apply([shifted]))
+            replies.extend(document.apply([shifted], images))
         except DocsRequestError as error:
-            fresh().apply(moved)
+            fresh().apply(moved, images)
             raise error
         op = change(before, units(document), hint_for(shifted))
         if op:

@@ -1,7 +1,8 @@
 """Google Docs documents kept in the sandbox world, with their revisions.
 
-A document is stored as its ``documents.get`` JSON (kind ``docs.doc``, keyed by the Drive file id)
-plus what that JSON does not show: which checklist items are ticked. Every write makes a new
+A document is stored as its ``to_state()`` (kind ``docs.doc``, keyed by the Drive file id): its
+``documents.get`` JSON with every tab, plus what that JSON does not show, which checklist items
+are ticked. Every write makes a new
 opaque revision id and records, per revision, where the text changed (``docs.rev``), so a write
 aimed at an older revision (``targetRevisionId``) can be moved past a collaborator's edits.
 """
@@ -35,37 +36,18 @@ def new_revision_id() -> str:
     return "ALm37B" + secrets.token_urlsafe(66)
 
 
-def _checked(document: Document) -> list[int]:
-    """Start indices of the ticked checklist items (state documents.get does not show)."""
-    ticked = []
-    for element in document.to_json()["body"]["content"]:
-        if "bullet" not in element.get("paragraph", {}):
-            continue
-        try:
-            if document.is_checked(element["startIndex"]):
-                ticked.append(element["startIndex"])
-        except ValueError:
-            pass  # a bullet of a list that is not a checklist
-    return ticked
-
-
 def load(tx: Tx, document_id: str) -> Stored | None:
     record = tx.get("docs.doc", document_id)
     if record is None:
         return None
-    document = Document.from_json(record["document"])
-    for index in record.get("checked", []):
-        document.set_checked(index, True)
-    return Stored(document, record["revisionId"], record["seq"])
+    return Stored(Document.from_state(record), record["revisionId"], record["seq"])
 
 
 def store(tx: Tx, document: Document, ops: list[Op], user: str, seq: int = 0) -> str:
     """Save a document as a new revision (``seq`` is the revision it was read at); return its id."""
     revision_id = new_revision_id()
     seq += 1
-    tx.put("docs.doc", document.document_id, {
-        "document": document.to_json(include_tabs_content=True), "checked": _checked(document),
-        "revisionId": revision_id, "seq": seq})
+    tx.put("docs.doc", document.document_id, {**document.to_state(), "revisionId": revision_id, "seq": seq})
     tx.put("docs.rev", f"{document.document_id}|{seq:010d}",
            {"revisionId": revision_id, "seq": seq, "ops": [list(op) for op in ops],
             "user": user.lower(), "time": tx.now().isoformat()}, parent=document.document_id)
@@ -106,8 +88,9 @@ def revisions_since(tx: Tx, document_id: str, revision_id: str) -> list[dict] | 
 
 # --- where the text changed ----------------------------------------------------------------------
 def units(document: Document) -> bytes:
-    """The body as UTF-16-LE code units, so that unit n sits at document index n."""
-    return ("\x00" + document.text()).encode("utf-16-le")
+    """The first tab's body as UTF-16-LE code units, so that unit n sits at document index n (each
+    index of structure, a table's start or an image, is one unit of its own)."""
+    return document.index_text().encode("utf-16-le")
 
 
 def change(before: bytes, after: bytes, hint: tuple | None = None) -> Op | None:
