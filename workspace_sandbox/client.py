@@ -36,6 +36,11 @@ class SandboxClient:
         """An id that changes whenever the world is seeded anew."""
         return self.call("GET", "/health")["world_id"]
 
+    def seeded_at(self) -> datetime | None:
+        """When the world was last seeded (on the sandbox clock), if it was."""
+        seeded = self.call("GET", "/health")["seeded_at"]
+        return datetime.fromisoformat(seeded) if seeded else None
+
     def service_account_key(self) -> dict:
         """The key file of the sandbox's service account (domain-wide delegation)."""
         return self.call("GET", "/oauth/service-account")
@@ -85,6 +90,12 @@ class SandboxClient:
         """``user`` types ``text`` at ``index`` in Google Docs (a new revision); its id."""
         return self.call("POST", f"/docs/{document_id}/type",
                          json={"user": user, "index": index, "text": text})["revisionId"]
+
+    def person_edits(self, document_id: str, user: str, requests: list[dict]) -> str:
+        """``user`` makes the changes of these batchUpdate requests in Google Docs (tables,
+        footnotes, images, text in cells...): a new revision by them; its id."""
+        return self.call("POST", f"/docs/{document_id}/edit",
+                         json={"user": user, "requests": requests})["revisionId"]
 
     def document_html(self, document_id: str) -> str:
         response = self.http.get(f"{self.url}/_sandbox/docs/{document_id}/html",
