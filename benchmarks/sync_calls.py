@@ -1,8 +1,9 @@
-"""API calls the agenda sync makes, beside a naive approach, measured in one run on the sandbox.
+"""API calls and client CPU time the sync spends, beside a naive approach, in one run on the sandbox.
 
     .venv/bin/python benchmarks/sync_calls.py
 
-Figures (calls to Google's APIs, as the sandbox counts them):
+Figures (calls to Google's APIs as the sandbox counts them; CPU time of the service's own thread,
+``time.thread_time``, which leaves out the sandbox serving it in other threads):
 - per new one-on-one: a first pass over the demo organisation, calls spent on pairs (doc,
   sharing, attachment, agenda sections for the meetings in the window) per pair;
 - per new meeting in an existing doc: a week later, calls per section added (agendas only);
@@ -14,59 +15,56 @@ The per-manager calendar listing and the once-per-pass directory listing are sho
 from __future__ import annotations
 
 import tempfile
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-import requests
-
-from flask_app.adapters.sql_store import SqlStore
-from flask_app.adapters.workspace import connect
+from flask_app.bootstrap import build
 from flask_app.config import load_settings
-from workspace_sandbox.core.seed import seed_world
-from workspace_sandbox.core.server import SandboxServer
-from flask_app.services.runner import SyncPass
+from workspace_sandbox import SandboxClient, SandboxServer, seed_world
 
 LISTING = {"calendar.events.list", "directory.users.list"}
 
 
-class Calls:
-    def __init__(self, server: SandboxServer):
-        self.url, self.ca = server.url + "/_sandbox", str(server.ca_file)
-        self.http = requests.Session()
-        self.http.trust_env = False
+class WorldClock:
+    def __init__(self, world):
+        self.world = world
 
-    def take(self) -> Counter:
-        """Calls since the last take, by method."""
-        rows = self.http.get(self.url + "/calls", verify=self.ca, timeout=30).json()["calls"]
-        self.http.delete(self.url + "/calls", verify=self.ca, timeout=30)
-        counts = Counter()
-        for row in rows:
-            counts[row["method"]] += row["count"]
-        return counts
+    def now(self):
+        with self.world.transaction() as tx:
+            return tx.now()
 
 
-def naive_pass(sync: SyncPass, store: SqlStore, managers: list[str]) -> None:
+def take(client: SandboxClient) -> Counter:
+    """Calls since the last take, by method."""
+    counts = Counter()
+    for row in client.call_log():
+        counts[row["method"]] += row["count"]
+    client.clear_calls()
+    return counts
+
+
+def timed(work):
+    """``work()``'s result and the CPU seconds this thread spent on it."""
+    start = time.thread_time()
+    result = work()
+    return result, time.thread_time() - start
+
+
+def naive_pass(coach, managers: list[str]) -> None:
     """List every event in the window and read every pair doc, for every manager."""
-    now = sync.clock()
+    now = coach.now()
     for manager in managers:
-        events = sync.workspace.service("calendar", manager).events()
-        page = None
-        while True:
-            answer = events.list(calendarId="primary", singleEvents=True, pageToken=page,
-                                 timeMin=now.isoformat(),
-                                 timeMax=(now + timedelta(days=14)).isoformat()).execute()
-            page = answer.get("nextPageToken")
-            if not page:
-                break
-        docs = sync.workspace.service("docs", manager).documents()
-        for pair in store.pairs(manager):
+        coach.workspace.calendar(manager).between(now, now + timedelta(days=14))
+        docs = coach.workspace.docs(manager)
+        for pair in coach.store.pairs(manager):
             if pair.doc_id:
-                docs.get(documentId=pair.doc_id).execute()
+                docs.get(pair.doc_id)
 
 
-def ratio(calls: int, per: int) -> str:
-    return f"{calls / per:5.2f}" if per else "  n/a"
+def ratio(calls: float, per: int) -> str:
+    return f"{calls / per:6.2f}" if per else "   n/a"
 
 
 def main() -> None:
@@ -75,38 +73,32 @@ def main() -> None:
         server = SandboxServer(folder / "sandbox").start()
         try:
             seed_world(server.world)
+            client = SandboxClient(server.url, server.ca_file)
             settings = load_settings({}, instance_dir=folder, google_api_root=server.url,
                                      sandbox_ca=server.ca_file,
                                      database_url=f"sqlite:///{folder / 'coach.sqlite'}")
-            store = SqlStore(settings.database_url)
+            coach = build(settings, clock=WorldClock(server.world))
+            sync = coach.sync_pass()
+            take(client)
 
-            def clock():
-                with server.world.transaction() as tx:
-                    return tx.now()
+            first, cpu_first = timed(sync.run)
+            c1 = take(client)
+            managers = [r.manager for r in first.results]
+            pairs = sum(r.docs_created + r.docs_reused for r in first.results)
+            sections1 = sum(r.sections_added for r in first.results)
 
-            sync = SyncPass(settings, store, connect(settings), clock=clock)
-            calls = Calls(server)
-            calls.take()
-
-            first = sync.run()
-            c1 = calls.take()
-            managers = [r.manager for r in first]
-            pairs = sum(r.docs_created + r.docs_reused for r in first)
-            sections1 = sum(r.sections_added for r in first)
-
-            with server.world.transaction() as tx:
-                tx.set_setting("clock_offset", tx.setting("clock_offset", 0) + 7 * 86400)
+            client.advance(7 * 86400)
             later = sync.run(gather=False)
-            c2 = calls.take()
-            sections2 = sum(r.sections_added for r in later)
+            c2 = take(client)
+            sections2 = sum(r.sections_added for r in later.results)
             gathered = sync.run(write_agendas=False)
-            c5 = calls.take()
-            meetings_gathered = sum(r.meetings_gathered for r in gathered)
+            c5 = take(client)
+            meetings_gathered = sum(r.meetings_gathered for r in gathered.results)
 
-            sync.run()
-            c3 = calls.take()
-            naive_pass(sync, store, managers)
-            c4 = calls.take()
+            _, cpu_unchanged = timed(sync.run)
+            c3 = take(client)
+            naive_pass(coach, managers)
+            c4 = take(client)
         finally:
             server.stop()
 
@@ -115,15 +107,19 @@ def main() -> None:
 
     print(f"demo organisation: {len(managers)} managers, {pairs} new one-on-ones, "
           f"{sections1} sections in the first pass, {sections2} a week later\n")
-    print(f"{'figure':48} {'sync':>6} {'naive':>6}")
-    print(f"{'calls per new one-on-one (doc, share, attach, sections)':48} "
-          f"{ratio(spent(c1), pairs):>6} {'':>6}")
-    print(f"{'calls per new meeting in an existing doc':48} {ratio(spent(c2), sections2):>6}")
-    print(f"{'calls per gathered meeting':48} {ratio(spent(c5), meetings_gathered):>6}")
-    print(f"{'calls per sync of an unchanged calendar':48} "
-          f"{ratio(sum(c3.values()) - c3['directory.users.list'], len(managers)):>6} "
-          f"{ratio(sum(c4.values()), len(managers)):>6}")
-    print(f"{'directory listings per pass':48} {c3['directory.users.list']:>6}")
+    print(f"{'figure':52} {'sync':>6} {'naive':>6}")
+    print(f"{'calls per new one-on-one (doc, share, attach, sections)':52} "
+          f"{ratio(spent(c1), pairs)}")
+    print(f"{'calls per new meeting in an existing doc':52} {ratio(spent(c2), sections2)}")
+    print(f"{'calls per gathered meeting':52} {ratio(spent(c5), meetings_gathered)}")
+    print(f"{'calls per sync of an unchanged calendar':52} "
+          f"{ratio(sum(c3.values()) - c3['directory.users.list'], len(managers))} "
+          f"{ratio(sum(c4.values()), len(managers))}")
+    print(f"{'directory listings per pass':52} {c3['directory.users.list']:>6}")
+    print(f"{'client CPU ms per manager, first sync':52} "
+          f"{ratio(cpu_first * 1000, len(managers))}")
+    print(f"{'client CPU ms per manager, unchanged calendar':52} "
+          f"{ratio(cpu_unchanged * 1000, len(managers))}")
     print("\nby method, first pass:", dict(sorted(c1.items())))
     print("by method, a week later:", dict(sorted(c2.items())))
     print("by method, gathering:", dict(sorted(c5.items())))

@@ -5,21 +5,36 @@ from flask import Flask
 
 from .config import Settings, load_settings
 
+MAX_REQUEST_BYTES = 64 * 1024  # every form and payload the service takes is far smaller
 
-def create_app(settings: Settings | None = None, test_config: dict | None = None,
-               coach=None) -> Flask:
-    """Build the service: settings, store and blueprints. Nothing is created at import time."""
+
+def create_app(coach=None, *, settings: Settings | None = None,
+               test_config: dict | None = None) -> Flask:
+    """Build the service: settings, collaborators and blueprints. Nothing runs at import time.
+
+    ``coach``: the collaborators (:class:`flask_app.bootstrap.Coach`); built from the settings
+    when not given.
+    """
+    from .bootstrap import build
+    from .web import errors, security
+
     settings = settings or (coach.settings if coach else load_settings())
     app = Flask(__name__, instance_path=str(settings.instance_dir))
-    app.config.update(SECRET_KEY=settings.secret_key, COACH_SETTINGS=settings)
+    app.config.update(SECRET_KEY=settings.secret_key, COACH_SETTINGS=settings,
+                      MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=not settings.uses_sandbox)
     if test_config:
         app.config.update(test_config)
-    from .services.context import Coach
-    from .web import demo, home, tasks
-    app.extensions["coach"] = coach = coach or Coach.from_settings(settings)
+    app.extensions["coach"] = coach = coach or build(settings)
     app.add_template_filter(coach.name_of, "person")
-    app.register_blueprint(home.bp)
+    security.init_app(app)
+    errors.init_app(app)
+    from .web import demo, home, public, tasks
     app.register_blueprint(tasks.bp)
     if settings.uses_sandbox:
+        app.register_blueprint(home.bp)
         app.register_blueprint(demo.bp)
+    else:
+        app.register_blueprint(public.bp)
     return app

@@ -1,4 +1,4 @@
-"""The ``coach`` command line."""
+"""The ``coach`` command line (exit codes: see :mod:`flask_app.commands`)."""
 from __future__ import annotations
 
 import logging
@@ -6,26 +6,37 @@ import sys
 
 import click
 
+from .commands import FAILED
 from .config import load_settings
 from .errors import CoachError
 
+log = logging.getLogger(__name__)
+
 
 class _Group(click.Group):
-    """Show project errors as one clear line and exit non-zero."""
+    """Show errors as one clear line and exit non-zero; never a traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except CoachError as error:
             click.echo(f"error: {error}", err=True)
-            sys.exit(2)
+            sys.exit(FAILED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as error:  # a defect: one line for the person, details in the log
+            log.debug("unexpected error", exc_info=True)
+            click.echo(f"error: unexpected {type(error).__name__}: {error} (run with -v for "
+                       "details)", err=True)
+            sys.exit(FAILED)
 
 
 @click.group(cls=_Group)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 def main(verbose: bool) -> None:
     """One-on-One Coach: coaching agendas in managers' one-on-ones."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -56,7 +67,8 @@ def sandbox_reset() -> None:
     from workspace_sandbox import World, seed_world
     settings = load_settings()
     seed_world(World(settings.sandbox_dir / "world.sqlite"))
-    click.echo("Sandbox reset to the demo organisation.")
+    click.echo("Sandbox reset to the demo organisation; the service's store forgets the old "
+               "world on its next start.")
 
 
 def _register_commands() -> None:

@@ -20,12 +20,19 @@ class ConfigError(UserError):
 class GoogleApiError(CoachError):
     """A Google API call failed; carries the HTTP status and Google's reason."""
 
-    def __init__(self, status: int, reason: str, message: str, *, method: str = ""):
+    def __init__(self, status: int, reason: str, message: str, *, method: str = "",
+                 retry_after: float | None = None):
         super().__init__(f"{method or 'Google API'}: {status} {reason}: {message}")
         self.status = status
         self.reason = reason
         self.message = message
         self.method = method
+        self.retry_after = retry_after  # seconds Google asked to wait (Retry-After), if it did
+
+    @property
+    def summary(self) -> str:
+        """What failed, without Google's message (which can quote a document's content)."""
+        return f"{self.method or 'Google API'}: {self.status} {self.reason}".rstrip()
 
 
 class NotFound(GoogleApiError):

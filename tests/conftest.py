@@ -49,32 +49,47 @@ def empty_sandbox(sandbox_server) -> SandboxControl:
     return SandboxControl(sandbox_server)
 
 
-class CoachHarness:
-    """The service wired to a sandbox, with the sandbox's clock as its clock."""
+class WorldClock:
+    """The sandbox clock, read straight from the world (no HTTPS round trip)."""
 
-    def __init__(self, sandbox: SandboxControl, instance_dir):
-        from flask_app.adapters.sql_store import SqlStore
-        from flask_app.adapters.workspace import connect
+    def __init__(self, world):
+        self.world = world
+
+    def now(self):
+        with self.world.transaction() as tx:
+            return tx.now()
+
+
+class CoachHarness:
+    """The service wired to a sandbox by the composition root, with the sandbox's clock."""
+
+    def __init__(self, sandbox: SandboxControl, instance_dir, **settings):
+        from flask_app.bootstrap import build
         from flask_app.config import load_settings
-        from flask_app.services.runner import SyncPass
 
         self.sandbox = sandbox
         self.settings = load_settings(
             {}, instance_dir=instance_dir, google_api_root=sandbox.url,
-            sandbox_ca=sandbox.ca_file, database_url=f"sqlite:///{instance_dir}/coach.sqlite")
-        self.store = SqlStore(self.settings.database_url)
-        self.workspace = connect(self.settings)
-        self.sync_pass = SyncPass(self.settings, self.store, self.workspace, clock=self.now)
+            sandbox_ca=sandbox.ca_file, database_url=f"sqlite:///{instance_dir}/coach.sqlite",
+            **settings)
+        self.app = build(self.settings, clock=WorldClock(sandbox.world))
+        self.store = self.app.store
+        self.workspace = self.app.workspace
 
     def now(self):
-        with self.sandbox.world.transaction() as tx:
-            return tx.now()
+        return self.app.clock.now()
 
     def sync(self, *managers: str):
-        return self.sync_pass.run(managers or None)
+        """One pass (over everyone, or ``managers``); the managers' results."""
+        outcome = self.app.sync_pass().run(managers or None)
+        assert outcome.failed is None, outcome.failed
+        return outcome.results
 
     def service(self, api: str, user: str):
-        return self.workspace.service(api, user)
+        """A raw client-library service acting as ``user`` (for tests that look at Google)."""
+        from flask_app.adapters.google.clients import build_service
+        clients = self.workspace.clients
+        return build_service(api, clients.credentials(api, user), clients.endpoints)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flask_app.adapters.docs import snapshot
+from flask_app.adapters.google.docs import snapshot
 from flask_app.domain.plan import PLAN_RANGE
 
 ANA = "ana.silva@example.com"

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from flask_app import create_app
-from flask_app.adapters.docs import snapshot
-from flask_app.services.context import Coach
+from flask_app.adapters.google.docs import snapshot
 
 ANA = "ana.silva@example.com"
 BO = "bo.nilsson@example.com"
@@ -13,8 +12,7 @@ BO = "bo.nilsson@example.com"
 
 @pytest.fixture
 def client(coach):
-    app = create_app(coach=Coach.from_settings(coach.settings, coach.workspace),
-                     test_config={"TESTING": True})
+    app = create_app(coach=coach.app, test_config={"TESTING": True, "WTF_CSRF_ENABLED": False})
     return app.test_client()
 
 

@@ -1,13 +1,26 @@
-"""The store on SQLAlchemy: SQLite by default, PostgreSQL (Cloud SQL) in production."""
+"""The Store port on SQLAlchemy: SQLite by default, PostgreSQL (Cloud SQL) in production.
+
+Rows are written with the database's own upsert (``INSERT … ON CONFLICT DO UPDATE``), so two
+workers saving the same row never raise a duplicate-key error; a lease is one conditional
+statement, so it holds across threads and processes alike.
+"""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from typing import Iterator
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, create_engine, select
+from sqlalchemy import (JSON, Boolean, DateTime, Integer, String, create_engine, delete, event,
+                        insert, or_, select, update)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from ..services.store import ManagerState, MeetingRecord, PairRecord, PlanRecord
+from ..domain.events import Attachment, Attendee, CalendarEvent
+from ..domain.records import (LeaseRecord, ManagerState, MeetingRecord, PairRecord,
+                              PlanEntryRecord, PlanRecord)
 
 
 class _Base(DeclarativeBase):
@@ -17,10 +30,10 @@ class _Base(DeclarativeBase):
 class _Manager(_Base):
     __tablename__ = "managers"
     email: Mapped[str] = mapped_column(String(320), primary_key=True)
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     sync_token: Mapped[str | None] = mapped_column(String(2048), nullable=True)
     events: Mapped[dict] = mapped_column(JSON, default=dict)
     synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    failure: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 class _Pair(_Base):
@@ -54,6 +67,30 @@ class _Plan(_Base):
     shared_with: Mapped[list] = mapped_column(JSON, default=list)
 
 
+class _PlanEntry(_Base):
+    __tablename__ = "plan_entries"
+    employee: Mapped[str] = mapped_column(String(320), primary_key=True)
+    occurrence: Mapped[str] = mapped_column(String(1100), primary_key=True)
+    range_name: Mapped[str] = mapped_column(String(256))
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class _Lease(_Base):
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(400), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class _Setting(_Base):
+    __tablename__ = "settings"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000))
+
+
+_LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Lease)  # what a Workspace taught us
+
+
 def _aware(value):
     """SQLite drops time zones; everything is stored in UTC."""
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -61,50 +98,93 @@ def _aware(value):
     return value
 
 
-def _record(cls, row):
-    return cls(**{f.name: _aware(getattr(row, f.name)) for f in fields(cls)})
+def _utc(value):
+    return value.astimezone(timezone.utc) if isinstance(value, datetime) else value
 
 
 class SqlStore:
-    """:class:`~flask_app.services.store.Store` over a SQLAlchemy engine."""
+    """:class:`~flask_app.ports.Store` over a SQLAlchemy engine."""
 
     def __init__(self, url: str):
         self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
         _Base.metadata.create_all(self.engine)
+        self._local = threading.local()
+
+    # --- sessions ------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if getattr(self._local, "session", None) is not None:
+            yield  # already inside one: it commits at its end
+            return
+        with Session(self.engine) as session, session.begin():
+            self._local.session = session
+            try:
+                yield
+            finally:
+                self._local.session = None
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        session = getattr(self._local, "session", None)
+        if session is not None:
+            yield session
+            return
+        with Session(self.engine) as session, session.begin():
+            yield session
+
+    def _upsert(self, model, values: dict) -> None:
+        keys = [column.name for column in model.__table__.primary_key.columns]
+        dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(self.engine.dialect.name)
+        with self._session() as session:
+            if dialect is None:
+                session.merge(model(**values))
+                return
+            statement = dialect.insert(model).values(**values)
+            changed = {k: v for k, v in values.items() if k not in keys}
+            statement = (statement.on_conflict_do_update(index_elements=keys, set_=changed)
+                         if changed else statement.on_conflict_do_nothing(index_elements=keys))
+            session.execute(statement)
+
+    def _save(self, model, record) -> None:
+        self._upsert(model, {k: _utc(v) for k, v in asdict(record).items()})
 
     def _get(self, model, cls, *key):
-        with Session(self.engine) as session:
+        with self._session() as session:
             row = session.get(model, key)
             return _record(cls, row) if row else None
 
-    def _save(self, model, record) -> None:
-        values = {k: v.astimezone(timezone.utc) if isinstance(v, datetime) else v
-                  for k, v in asdict(record).items()}
-        with Session(self.engine) as session, session.begin():
-            session.merge(model(**values))
-
     def _all(self, model, cls, *where):
-        with Session(self.engine) as session:
+        with self._session() as session:
             return [_record(cls, row) for row in session.scalars(select(model).where(*where))]
 
+    # --- managers ------------------------------------------------------------------------------
     def manager(self, email):
-        return self._get(_Manager, ManagerState, email)
+        with self._session() as session:
+            row = session.get(_Manager, email.lower())
+            return _manager(row) if row else None
+
+    def managers(self):
+        with self._session() as session:
+            return [_manager(row) for row in session.scalars(select(_Manager))]
 
     def save_manager(self, state):
-        self._save(_Manager, state)
+        self._upsert(_Manager, {
+            "email": state.email.lower(), "sync_token": state.sync_token,
+            "events": {key: encode_event(e) for key, e in state.events.items()},
+            "synced_at": _utc(state.synced_at), "failure": state.failure})
 
-    def managers(self, *, enabled_only=True):
-        return self._all(_Manager, ManagerState, *([_Manager.enabled.is_(True)] if enabled_only
-                                                   else []))
-
+    # --- pairs, meetings, plans ----------------------------------------------------------------
     def pair(self, manager, report):
-        return self._get(_Pair, PairRecord, manager, report)
+        return self._get(_Pair, PairRecord, manager.lower(), report.lower())
+
+    def pairs(self, manager=None):
+        return self._all(_Pair, PairRecord, *([_Pair.manager == manager.lower()] if manager
+                                              else []))
 
     def save_pair(self, record):
         self._save(_Pair, record)
-
-    def pairs(self, manager=None):
-        return self._all(_Pair, PairRecord, *([_Pair.manager == manager] if manager else []))
 
     def meetings(self, pair):
         return self._all(_Meeting, MeetingRecord, _Meeting.pair == pair)
@@ -113,10 +193,104 @@ class SqlStore:
         self._save(_Meeting, record)
 
     def plan(self, employee):
-        return self._get(_Plan, PlanRecord, employee)
+        return self._get(_Plan, PlanRecord, employee.lower())
+
+    def plans(self):
+        return self._all(_Plan, PlanRecord)
 
     def save_plan(self, record):
         self._save(_Plan, record)
 
-    def plans(self):
-        return self._all(_Plan, PlanRecord)
+    def plan_entries(self, employee):
+        return self._all(_PlanEntry, PlanEntryRecord, _PlanEntry.employee == employee.lower())
+
+    def save_plan_entry(self, record):
+        self._save(_PlanEntry, record)
+
+    # --- leases --------------------------------------------------------------------------------
+    def take_lease(self, name, owner, until, now):
+        with Session(self.engine) as session, session.begin():
+            taken = session.execute(
+                update(_Lease).where(_Lease.name == name,
+                                     or_(_Lease.until <= _utc(now), _Lease.owner == owner))
+                .values(owner=owner, until=_utc(until))).rowcount
+            if not taken:
+                dialect = {"sqlite": sqlite, "postgresql": postgresql}[self.engine.dialect.name]
+                taken = session.execute(
+                    dialect.insert(_Lease).values(name=name, owner=owner, until=_utc(until))
+                    .on_conflict_do_nothing(index_elements=["name"])).rowcount
+            return bool(taken)
+
+    def release_lease(self, name, owner):
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(_Lease).where(_Lease.name == name, _Lease.owner == owner))
+
+    def lease(self, name):
+        return self._get(_Lease, LeaseRecord, name)
+
+    # --- which Workspace -----------------------------------------------------------------------
+    def world(self):
+        with self._session() as session:
+            row = session.get(_Setting, "world")
+            return row.value if row else None
+
+    def forget_workspace(self, world):
+        with self._session() as session:
+            for model in _LEARNT:
+                session.execute(delete(model))
+            session.execute(delete(_Setting).where(_Setting.name == "world"))
+            if world is not None:
+                session.execute(insert(_Setting).values(name="world", value=world))
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.close()
+
+
+def _record(cls, row):
+    return cls(**{f.name: _aware(getattr(row, f.name)) for f in fields(cls)})
+
+
+def _manager(row: _Manager) -> ManagerState:
+    return ManagerState(row.email, row.sync_token,
+                        {key: decode_event(value) for key, value in (row.events or {}).items()},
+                        _aware(row.synced_at), row.failure)
+
+
+# --- events as the store keeps them (the service's own format, not Google's JSON) -------------
+def _moment(value: datetime | date | None):
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return {"at": value.isoformat(), "zone": getattr(value.tzinfo, "key", "")}
+    return {"day": value.isoformat()}
+
+
+def _from_moment(value: dict | None):
+    if value is None:
+        return None
+    if "day" in value:
+        return date.fromisoformat(value["day"])
+    moment = datetime.fromisoformat(value["at"])
+    if value.get("zone"):
+        moment = moment.astimezone(ZoneInfo(value["zone"]))
+    return moment
+
+
+def encode_event(event: CalendarEvent) -> dict:
+    data = asdict(event)
+    for key in ("start", "end", "original_start"):
+        data[key] = _moment(getattr(event, key))
+    return data
+
+
+def decode_event(data: dict) -> CalendarEvent:
+    values = dict(data)
+    for key in ("start", "end", "original_start"):
+        values[key] = _from_moment(values.get(key))
+    values["attendees"] = tuple(Attendee(**a) for a in values.get("attendees", ()))
+    values["attachments"] = tuple(Attachment(**a) for a in values.get("attachments", ()))
+    values["recurrence"] = tuple(values.get("recurrence", ()))
+    return CalendarEvent(**values)

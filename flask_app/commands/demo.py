@@ -3,35 +3,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import click
 from werkzeug.serving import make_server
 
+from ..bootstrap import build
 from ..config import load_settings
-from ..services.context import Coach
 from .sync import summarise
 
 log = logging.getLogger(__name__)
 
 
-def _seeded_before_this_week(world) -> bool:
-    with world.transaction() as tx:
-        seeded, now = tx.setting("seeded_at"), tx.now()
+def _seeded_before_this_week(client) -> bool:
+    seeded, now = client.seeded_at(), client.now()
     if seeded is None:
         return True
     monday = (now - timedelta(days=now.weekday())).date()
-    return datetime.fromisoformat(seeded).date() < monday
-
-
-def _forget_store(settings) -> None:
-    """Remove the demo's SQLite store (it points at docs of the world just replaced)."""
-    prefix = "sqlite:///"
-    if settings.database_url.startswith(prefix):
-        for path in Path(settings.database_url[len(prefix):]).parent.glob(
-                Path(settings.database_url[len(prefix):]).name + "*"):
-            path.unlink()
+    return seeded.date() < monday
 
 
 @click.command("demo")
@@ -45,9 +34,9 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
     The demo's calendars are laid around the week they were seeded in, so a world seeded in
     an earlier week is seeded again (and the service's store, which points into it, cleared).
     """
+    from workspace_sandbox import SandboxClient, SandboxServer, running_sandbox
+
     from .. import create_app
-    from ..adapters.workspace import connect
-    from workspace_sandbox import SandboxServer, running_sandbox, seed_world
 
     settings = load_settings()
     if settings.google_api_root:
@@ -56,22 +45,21 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
     server = None
     if running_sandbox(settings.sandbox_dir) is None:
         server = SandboxServer(settings.sandbox_dir, port=sandbox_port).start()
-        if fresh or _seeded_before_this_week(server.world):
-            seed_world(server.world)
-            _forget_store(settings)
+        client = SandboxClient(server.url, server.ca_file)
+        if fresh or _seeded_before_this_week(client):
+            client.reset()
             click.echo("Seeded the sandbox with the demo organisation.")
-    coach = Coach.from_settings(settings, connect(settings))
-    click.echo(f"Workspace sandbox: {coach.workspace.endpoints.root}")
+    coach = build(settings)  # the store forgets a world that was seeded anew
+    click.echo(f"Workspace sandbox: {coach.sandbox.url}")
     click.echo("Finding one-on-ones and writing agendas…")
     click.echo(summarise(coach.sync_pass().run()))
     stop = threading.Event()
 
     def sweep():
         while not stop.wait(every):
-            try:
-                coach.sync_pass().run()
-            except Exception:  # the demo keeps serving; the log says what went wrong
-                log.exception("sync pass failed")
+            outcome = coach.sync_pass().run()
+            if not outcome.complete:
+                log.warning("sync pass: %s", summarise(outcome).splitlines()[-1])
 
     threading.Thread(target=sweep, daemon=True, name="sync-sweep").start()
     app = create_app(coach=coach, test_config={"COACH_DEMO": True})

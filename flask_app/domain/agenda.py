@@ -1,6 +1,7 @@
 """Agenda templates: Markdown files that HR edits, checked on load and filled per meeting.
 
-The syntax is described for HR in agendas/README.md. A template is parsed once (see agenda_parser)
+The syntax is described for HR in agendas/README.md; adapters/templates.py reads the files. A
+template is parsed once (see agenda_parser)
 into document blocks whose text still holds `{{ placeholders }}`; `render` fills them in and
 puts the meeting's open items where `{{ open_items }}` stands.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from .agenda_parser import (
     COMMITMENTS,
@@ -29,7 +29,7 @@ from ..errors import InputError
 __all__ = [
     "COMMITMENTS", "NOTHING_OPEN", "OPEN_ITEMS", "PLACEHOLDERS", "QUESTIONS", "SECTION_KEYS",
     "AgendaContext", "AgendaTemplate", "OpenItem", "OpenItemsSlot", "TemplateError",
-    "human_date", "load_template", "load_templates", "section_title",
+    "human_date", "parse_template", "section_title",
 ]
 
 NOTHING_OPEN = "Nothing open from last time."
@@ -112,53 +112,21 @@ class AgendaTemplate:
         return DocumentModel(tuple(blocks))
 
 
-def load_template(path: str | Path) -> AgendaTemplate:
-    """Read and validate one template file.
+def parse_template(name: str, source: str, label: str) -> AgendaTemplate:
+    """Validate a template's Markdown ``source``; ``label`` names it in errors (its file).
 
-    :raises TemplateError: naming the file (and line) of every problem found.
+    :raises TemplateError: naming the file and line of every problem found.
     """
-    path = Path(path)
-    label = str(path)
-    if not _TEMPLATE_NAME.fullmatch(path.stem) or path.suffix != ".md":
+    if not _TEMPLATE_NAME.fullmatch(name):
         raise TemplateError(
             [f"{label}: template files are named with lowercase letters, digits and "
              f"hyphens and end in .md (like team-lead.md)"]
         )
-    try:
-        source = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise TemplateError([f"{label}: not UTF-8 text ({error.reason})"]) from error
-    except OSError as error:
-        raise TemplateError([f"{label}: cannot be read ({error.strerror})"]) from error
     parser = Parser(source, label)
     blocks = parser.parse()
     if parser.problems:
         raise TemplateError(parser.problems)
-    return AgendaTemplate(path.stem, blocks)
-
-
-def load_templates(directory: str | Path) -> dict[str, AgendaTemplate]:
-    """Load every template (`*.md` except README.md) in a directory, keyed by name.
-
-    :raises TemplateError: listing the problems of every invalid file, or if there is none.
-    """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise TemplateError([f"{directory}: no such directory of agenda templates"])
-    templates: dict[str, AgendaTemplate] = {}
-    problems: list[str] = []
-    for path in sorted(directory.glob("*.md")):
-        if path.name == "README.md":
-            continue
-        try:
-            templates[path.stem] = load_template(path)
-        except TemplateError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise TemplateError(problems)
-    if not templates:
-        raise TemplateError([f"{directory}: holds no agenda templates (*.md)"])
-    return templates
+    return AgendaTemplate(name, blocks)
 
 
 def _fill(run: Run, values: dict[str, str]) -> Run:

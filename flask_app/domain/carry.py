@@ -8,33 +8,48 @@ service's own lines go, and only while they read exactly as written ("… (from 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .agenda import NOTHING_OPEN, OpenItem, human_date
 from .document import utf16_len
 from .sections import PlacedSection, is_done, item_states, normal_item
 from .snapshot import DocSnapshot
 
 
+@dataclass(frozen=True)
+class Refresh:
+    """The requests, and each changed section's paragraphs (texts) as they will then read."""
+
+    requests: list[dict]
+    lines: dict[str, list[str]]
+
+
 def refresh_requests(doc: DocSnapshot, targets: list[PlacedSection],
-                     sections: list[PlacedSection]) -> list[dict]:
+                     sections: list[PlacedSection]) -> Refresh:
     """Requests adding to each target section the items open from the sections before it."""
     requests: list[dict] = []
+    lines: dict[str, list[str]] = {}
     for target in sorted(targets, key=lambda s: s.start, reverse=True):
         states = item_states(doc, [s for s in sections if s.day < target.day])
-        requests += _refresh(doc, target.name, states)
-    return requests
+        changes = _refresh(doc, target.name, states)
+        if changes:
+            requests += changes[0]
+            lines[target.name] = changes[1]
+    return Refresh(requests, lines)
 
 
 def _line(item: OpenItem) -> str:
     return f"{item.text} (from {human_date(item.from_date)})"
 
 
-def _refresh(doc: DocSnapshot, name: str, states: dict[str, tuple[OpenItem, bool]]) -> list[dict]:
+def _refresh(doc: DocSnapshot, name: str,
+             states: dict[str, tuple[OpenItem, bool]]) -> tuple[list[dict], list[str]] | None:
     extent = doc.range(f"{name}.open_items")
     if extent is None:
-        return []
+        return None
     paragraphs = [p for p in doc.paragraphs_in(*extent) if p.heading_level is None]
     if not paragraphs:
-        return []
+        return None
     listed = {normal_item(p.text) for p in paragraphs}
     missing = [item for normal, (item, done) in states.items()
                if not done and normal not in listed]
@@ -43,10 +58,19 @@ def _refresh(doc: DocSnapshot, name: str, states: dict[str, tuple[OpenItem, bool
               and p.text == _line(states[normal_item(p.text)][0])]
     requests = _add(paragraphs[-1], missing) if missing else []
     stale = closed + [p for p in paragraphs if p.text == NOTHING_OPEN and missing]
+    if not requests and not stale:
+        return None
     for paragraph in sorted(stale, key=lambda p: p.start, reverse=True):
         requests.append({"deleteContentRange": {"range": {
             "startIndex": paragraph.start, "endIndex": paragraph.end}}})
-    return requests
+    gone = {p.start for p in stale}
+    after: list[str] = []
+    for paragraph in doc.paragraphs_in(*doc.range(name)):
+        if paragraph.start not in gone:
+            after.append(paragraph.text)
+        if paragraph.start == paragraphs[-1].start:
+            after += [_line(item) for item in missing]
+    return requests, after
 
 
 def _add(last, missing: list[OpenItem]) -> list[dict]:

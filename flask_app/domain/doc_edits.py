@@ -9,6 +9,7 @@ same batch.
 from __future__ import annotations
 
 from .docs_requests import SectionWrite
+from .document import utf16_len
 
 OWN_PREFIX = "coach."
 
@@ -69,6 +70,13 @@ class DocEdits:
                 self.ranges[name] = (moved(a), moved(b))
         self.requests.append({"deleteContentRange": {
             "range": {"startIndex": start, "endIndex": end}}})
+
+    def type_at(self, index: int, text: str) -> None:
+        """Insert ``text`` (no newline) at ``index``, strictly inside the ranges around it."""
+        added = utf16_len(text)
+        self.requests.append({"insertText": {"text": text, "location": {"index": index}}})
+        self.ranges = {name: (a + added if a > index else a, b + added if b > index else b)
+                       for name, (a, b) in self.ranges.items()}
 
     def replace_inside(self, start: int, end: int, text: str) -> None:
         """Replace the text [start, end) of one paragraph (not its newline) with ``text``.

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 RESPONSE_STATUSES = ("accepted", "declined", "tentative", "needsAction")
 EVENT_STATUSES = ("confirmed", "tentative", "cancelled")
+GOOGLE_DOC = "application/vnd.google-apps.document"
 # Google's eventType values; anything but "default" is a special-purpose entry.
 EVENT_TYPES = ("default", "outOfOffice", "focusTime", "workingLocation", "birthday", "fromGmail")
 
@@ -24,6 +25,33 @@ class Attendee:
     organizer: bool = False
     resource: bool = False  # a meeting room or other bookable resource
     optional: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to an event (`events#attachments[]`)."""
+
+    file_id: str
+    file_url: str
+    title: str = ""
+    mime_type: str = ""
+    icon_link: str = ""
+
+    @property
+    def is_google_doc(self) -> bool:
+        return self.mime_type == GOOGLE_DOC
+
+
+@dataclass(frozen=True)
+class DocLink:
+    """A Google Doc to attach to an event."""
+
+    file_id: str
+    title: str
+
+    @property
+    def url(self) -> str:
+        return f"https://docs.google.com/document/d/{self.file_id}/edit"
 
 
 @dataclass(frozen=True)
@@ -48,6 +76,14 @@ class CalendarEvent:
     recurring_event_id: str | None = None
     original_start: datetime | date | None = None
     recurrence: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    marked_doc: str | None = None  # the pair doc this service attached and marked the event with
+    time_zone: str = ""  # the zone the event's start was given in, if any
+
+    @property
+    def attached_docs(self) -> tuple[str, ...]:
+        """Google Docs attached to the event (the manager's notes, "Take meeting notes", ours)."""
+        return tuple(a.file_id for a in self.attachments if a.is_google_doc and a.file_id)
 
     @property
     def duration(self) -> timedelta:

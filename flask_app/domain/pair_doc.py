@@ -2,9 +2,10 @@
 
 Given the doc as it is, the sections the service already wrote and the meetings as the
 calendar now has them, :func:`compose` returns one batch of requests and what became of each
-meeting. Nothing a person typed is overwritten or deleted: a cancelled meeting's section goes
-only when it is exactly as written, and a moved meeting's title changes only when nobody
-edited it.
+meeting. Nothing a person typed is overwritten or deleted: a section is removed, or its title
+rewritten, only while its fingerprint (every character, table, image and footnote in it, title
+included) is still the one of what the service wrote; otherwise a cancelled meeting's section
+stays, marked "(cancelled)" in its heading, and is reported.
 """
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from .doc_edits import DocEdits
 from .docs_requests import section_requests
 from .document import Block, DocumentModel, Run, utf16_len
 from .occurrences import Occurrence
-from .sections import (PlacedSection, content_hash, insert_index, open_items, placed_sections,
-                       range_name)
-from .snapshot import DocSnapshot
+from .records import EDITED
+from .sections import PlacedSection, insert_index, open_items, placed_sections, range_name
+from .snapshot import DocSnapshot, fingerprint_lines
 
 HEADER_RANGE = "coach.header"
+CANCELLED_MARK = " (cancelled)"
 
 
 @dataclass(frozen=True)
@@ -46,21 +48,15 @@ class Outcome:
     adopted: list[Written] = field(default_factory=list)      # found in the doc, not in store
 
 
-def body_hash(model_or_text: DocumentModel | str) -> str:
-    """Hash of a section's text below its title (the part people write in)."""
-    if isinstance(model_or_text, DocumentModel):
-        text = "".join(b.text + "\n" for b in model_or_text.blocks[1:])
-    else:
-        text = model_or_text
-    return content_hash(text)
+def model_hash(model: DocumentModel) -> str:
+    """The fingerprint a section written from ``model`` has in the doc."""
+    return fingerprint_lines(block.text for block in model.blocks)
 
 
-def section_body_text(doc: DocSnapshot, name: str) -> str | None:
-    extent = doc.range(name)
-    if extent is None:
-        return None
-    paragraphs = doc.paragraphs_in(*extent)
-    return "".join(p.text + "\n" for p in paragraphs[1:])
+def untouched(doc: DocSnapshot, written: Written) -> bool:
+    """Whether the section is exactly as the service wrote it (or no longer there)."""
+    extent = doc.range(written.range_name)
+    return extent is None or doc.fingerprint(*extent) == written.content_hash
 
 
 def header_model(manager_name: str, report_name: str) -> DocumentModel:
@@ -80,50 +76,65 @@ def compose(doc: DocSnapshot, written: dict[str, Written], *, insert: list[Occur
     edits = DocEdits({name: doc.range(name) for name in doc.named_ranges})
     outcome = Outcome(edits.requests)
     days = {w.range_name: w.start.date() for w in written.values()}
-    for w in remove:
-        text = section_body_text(doc, w.range_name)
-        if text is None:
+    for w in sorted(remove, key=lambda w: -(doc.range(w.range_name) or (0, 0))[0]):
+        extent = doc.range(w.range_name)
+        if extent is None:
             outcome.removed.append(w.occurrence)
-        elif body_hash(text) == w.content_hash:
+        elif doc.fingerprint(*extent) == w.content_hash:
             edits.delete(*edits.ranges[w.range_name])
             days.pop(w.range_name, None)
             outcome.removed.append(w.occurrence)
         else:
+            _mark_cancelled(edits, doc, w)
             outcome.kept.append(w.occurrence)
     for w, meeting in redate:
-        extent = doc.range(w.range_name)
-        new_title = section_title(meeting.start.date())
+        outcome.written.append(_redate(edits, doc, w, meeting))
         days[w.range_name] = meeting.start.date()
-        title_paragraph = doc.paragraph_at(extent[0]) if extent else None
-        if title_paragraph is not None and title_paragraph.text == w.title != new_title:
-            start = edits.ranges[w.range_name][0]
-            edits.replace_inside(start, start + utf16_len(w.title), new_title)
-            outcome.written.append(Written(w.occurrence, w.range_name, meeting.start, new_title,
-                                           w.content_hash))
-        else:
-            outcome.written.append(Written(w.occurrence, w.range_name, meeting.start, w.title,
-                                           w.content_hash))
     if insert and HEADER_RANGE not in edits.ranges:
         _insert(edits, doc, 1, header, HEADER_RANGE)
     for meeting in sorted(insert, key=lambda m: m.start):
         name = range_name(meeting.key)
-        if name in edits.ranges:  # written by an earlier run that crashed before recording
-            text = section_body_text(doc, name) or ""
-            title = doc.paragraph_at(doc.range(name)[0]).text
-            outcome.adopted.append(Written(meeting.key, name, meeting.start, title,
-                                           body_hash(text)))
-            days[name] = meeting.start.date()
-            continue
         day = meeting.start.date()
-        sections = _placed(edits, days)
         earlier = [s for s in placed_sections(doc, days) if s.day < day]
         model = render(meeting, open_items(doc, earlier))
+        if name in edits.ranges:  # written by an earlier run that crashed before recording
+            extent = doc.range(name)
+            found = doc.fingerprint(*extent)
+            title = doc.paragraph_at(extent[0]).text
+            outcome.adopted.append(Written(meeting.key, name, meeting.start, title,
+                                           found if found == model_hash(model) else EDITED))
+            days[name] = day
+            continue
+        sections = _placed(edits, days)
         index = insert_index(sections, day, top=edits.ranges[HEADER_RANGE][1])
         _insert(edits, doc, index, model, name, original=_original_index(edits, doc, index))
         days[name] = day
         outcome.written.append(Written(meeting.key, name, meeting.start,
-                                       model.blocks[0].text, body_hash(model)))
+                                       model.blocks[0].text, model_hash(model)))
     return outcome
+
+
+def _redate(edits: DocEdits, doc: DocSnapshot, w: Written, meeting: Occurrence) -> Written:
+    """A moved meeting's section: its title says the new date if nobody edited the title."""
+    extent = doc.range(w.range_name)
+    new_title = section_title(meeting.start.date())
+    title_paragraph = doc.paragraph_at(extent[0]) if extent else None
+    if title_paragraph is None or title_paragraph.text != w.title or w.title == new_title:
+        return Written(w.occurrence, w.range_name, meeting.start, w.title, w.content_hash)
+    was_ours = doc.fingerprint(*extent) == w.content_hash
+    start = edits.ranges[w.range_name][0]
+    edits.replace_inside(start, start + utf16_len(w.title), new_title)
+    content = doc.fingerprint(*extent, retitled=new_title) if was_ours else EDITED
+    return Written(w.occurrence, w.range_name, meeting.start, new_title, content)
+
+
+def _mark_cancelled(edits: DocEdits, doc: DocSnapshot, w: Written) -> None:
+    """Say in the heading that the meeting was cancelled (people wrote in the section)."""
+    extent = doc.range(w.range_name)
+    title = doc.paragraph_at(extent[0])
+    if title is None or title.heading_level is None or title.text.endswith(CANCELLED_MARK):
+        return
+    edits.type_at(edits.ranges[w.range_name][0] + utf16_len(title.text), CANCELLED_MARK)
 
 
 def _placed(edits: DocEdits, days: dict[str, date]) -> list[PlacedSection]:

@@ -20,8 +20,9 @@ Decisions:
 - The objectives and targets areas are people's: written with the skeleton, never touched.
 - An entry is regenerated from its meeting's notes, which live in the pair doc and are the
   source of truth. When they change, the entry's range is deleted and the new entry written at
-  the same place; text typed inside an entry is therefore replaced, which the log's note says.
-  Nothing outside the service's entry ranges is deleted or changed.
+  the same place — but only while the entry is exactly as the service wrote it (its fingerprint,
+  kept in the store, still matches). An entry a person edited is theirs: it is left alone and
+  reported. Nothing outside the service's entry ranges is deleted or changed.
 - Commitments are "☐ text" / "☑ text" lines rather than checkboxes: the Docs API can neither
   read nor set a checkbox's tick, and ticking in the plan would not reach the pair doc.
 - An entry's range name holds its meeting date (``coach.plan.<yyyymmdd>.<hash of the meeting
@@ -44,15 +45,15 @@ from .doc_edits import DocEdits
 from .docs_requests import section_requests
 from .document import Block, DocumentModel, Run, clean_text
 from .notes import MeetingNotes
-from .snapshot import DocSnapshot
+from .snapshot import DocSnapshot, fingerprint_lines
 
 PLAN_RANGE = "coach.plan"
 OBJECTIVES_RANGE = PLAN_RANGE + ".objectives"
 TARGETS_RANGE = PLAN_RANGE + ".targets"
 LOG_RANGE = PLAN_RANGE + ".log"
 LOG_NOTE = ("One entry per one-on-one, newest first, gathered from the notes in your one-on-one "
-            "doc. An entry is rewritten when those notes change, so edit the notes there: text "
-            "typed inside an entry here is replaced.")
+            "doc, and brought up to date when those notes change. Once you edit an entry here, "
+            "it is yours: the service no longer changes it.")
 _ENTRY_RANGE = re.compile(re.escape(PLAN_RANGE) + r"\.(\d{8})\.([0-9a-f]{20})")
 
 
@@ -172,11 +173,24 @@ class _Writes:
     insert: list[tuple[DocumentModel, str]] = field(default_factory=list)
 
 
-def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, remove: Iterable[str] = (),
-                 employee_name: str | None = None) -> list[dict]:
+@dataclass
+class PlanWrite:
+    """One batch for the plan doc, the fingerprints of the entries as written, and the meetings
+    whose entries people edited (left as they are: the notes in the pair doc stay the source)."""
+
+    requests: list[dict]
+    hashes: dict[str, str] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[str, str],
+                 remove: Iterable[str] = (), employee_name: str | None = None) -> PlanWrite:
     """One batch that writes ``entries`` into the plan doc: new ones in date order under the
     coaching log, changed ones in place, unchanged ones not at all.
 
+    ``written``: the fingerprint of each entry as the service last wrote it, by meeting key. An
+    entry is rewritten, moved or removed only while it still has that fingerprint; an entry a
+    person changed is left alone and its meeting is listed in ``conflicts``.
     ``remove``: meeting keys whose entries go (their notes were emptied after being gathered).
     The skeleton is written first if the doc has none (a new blank doc), titled with
     ``employee_name`` or else the entries' employee. Entries of other meetings stay as they are.
@@ -186,23 +200,38 @@ def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, remove: Iterable
     if repeated:
         raise ValueError(f"plan entries repeat meetings: {', '.join(repeated)}")
     placed = _placed_entries(doc)
+    out = PlanWrite([])
     writes: dict[int, _Writes] = {}
     new: list[tuple[PlanEntry, DocumentModel]] = []
     moved: set[str] = set()  # entries that leave their place
+
+    def ours(key: str, old: _Placed) -> bool:
+        return doc.fingerprint(old.start, old.end) == written.get(key)
+
     for key in remove:
         old = placed.get(_digest(key))
-        if old is not None:
+        if old is not None and ours(key, old):
             _at(writes, old.start).delete = old
             moved.add(old.name)
+        elif old is not None:
+            out.conflicts.append(key)
     for entry in sorted(entries, key=lambda e: (e.day, e.occurrence)):
         model = entry_model(entry)
         old = placed.get(_digest(entry.occurrence))
+        if old is not None and doc.text_in(old.start, old.end) == _text(model):
+            if old.day == entry.day:
+                out.hashes[entry.occurrence] = doc.fingerprint(old.start, old.end)
+                continue
+        if old is not None and not ours(entry.occurrence, old):
+            out.conflicts.append(entry.occurrence)
+            continue
+        out.hashes[entry.occurrence] = fingerprint_lines(b.text for b in model.blocks)
         if old is None or old.day != entry.day:
             if old is not None:  # the meeting moved: its entry goes to the new date's place
                 _at(writes, old.start).delete = old
                 moved.add(old.name)
             new.append((entry, model))
-        elif doc.text_in(old.start, old.end) != _text(model):
+        else:
             at = _at(writes, old.start)
             at.delete = old
             at.insert.append((model, old.name))
@@ -210,14 +239,15 @@ def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, remove: Iterable
     log_index = _log_index(doc, writes, staying,
                            employee_name or (entries[0].employee_name if entries else None))
     if log_index is None:
-        return []  # no skeleton and no name to write one with: a blank doc and no entries
+        return PlanWrite([])  # no skeleton and no name to write one with: nothing to write
     for entry, model in new:
         index = next((p.start for p in staying if p.day < entry.day), None)
         if index is None:
             index = staying[-1].end if staying else log_index
         at = _at(writes, index)
         at.insert.insert(_below_log(at), (model, entry.range_name))
-    return _requests(doc, writes)
+    out.requests = _requests(doc, writes) if writes else []
+    return out
 
 
 def _digest(occurrence_key: str) -> str:

@@ -1,10 +1,16 @@
 """A read-only view of a Google Doc's body, as the domain needs it.
 
-The Docs adapter builds it from ``documents.get``; indices are Google's UTF-16 indices.
+The Docs adapter builds it from ``documents.get``; indices are Google's UTF-16 indices. Besides
+text, a body holds tables (their cells' paragraphs are listed with ``in_table``), and elements that
+are not text (inline images, footnote references, horizontal rules, page breaks, people and date
+chips...), which stand in a paragraph's text as one OBJECT character per index they take.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+
+OBJECT = "\ufffc"  # stands for one index of an element that is not text
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,8 @@ class Span:
     italic: bool = False
     strikethrough: bool = False
     link: str | None = None
+    kind: str = "text"  # or the element's kind: inlineObject, footnote, horizontalRule, person...
+    ref: str = ""  # what the element points at: an inline object's or footnote's id, a URL...
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class Paragraph:
     nesting: int = 0
     checkbox: bool = False
     spans: tuple[Span, ...] = ()
+    in_table: bool = False
 
     @property
     def heading_level(self) -> int | None:
@@ -51,6 +60,16 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Table:
+    """Where a table is in the body and its shape; its cells' paragraphs are in ``paragraphs``."""
+
+    start: int
+    end: int
+    rows: int
+    columns: int
+
+
+@dataclass(frozen=True)
 class DocSnapshot:
     """A document at one revision."""
 
@@ -59,6 +78,8 @@ class DocSnapshot:
     title: str
     paragraphs: tuple[Paragraph, ...]
     named_ranges: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    tables: tuple[Table, ...] = ()
+    footnotes: dict[str, str] = field(default_factory=dict)  # footnote id -> its text
 
     @property
     def end_index(self) -> int:
@@ -83,3 +104,31 @@ class DocSnapshot:
 
     def text_in(self, start: int, end: int) -> str:
         return "".join(p.text + "\n" for p in self.paragraphs_in(start, end))
+
+    def fingerprint(self, start: int, end: int, retitled: str | None = None) -> str:
+        """A hash of everything in [start, end): each paragraph's text, which paragraphs are in
+        table cells, the tables' shapes, the elements that are not text and the text of the
+        footnotes referenced. Equal to :func:`fingerprint_lines` of what was written there as long
+        as nobody changed a character, table, image or footnote of it. ``retitled``: the hash as
+        it will be once the first paragraph reads ``retitled`` instead."""
+        items: list[tuple[int, str]] = [(t.start, f"T:{t.rows}x{t.columns}") for t in self.tables
+                                        if start <= t.start < end]
+        for n, paragraph in enumerate(self.paragraphs_in(start, end)):
+            text = retitled if n == 0 and retitled is not None else paragraph.text
+            line = ("C:" if paragraph.in_table else "P:") + text
+            objects = [f"~{s.kind}:{s.ref}:{self.footnotes.get(s.ref, '')}"
+                       for s in paragraph.spans if s.kind != "text"]
+            items.append((paragraph.start, "\n".join([line, *objects])))
+        return _digest(text for _, text in sorted(items, key=lambda item: item[0]))
+
+
+def fingerprint_lines(lines) -> str:
+    """The fingerprint of plain paragraphs with these texts, as the service writes them."""
+    return _digest("P:" + line for line in lines)
+
+
+def _digest(parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+    return digest.hexdigest()[:32]

@@ -1,38 +1,38 @@
-"""One manager's agenda sync: the unit of work a cron sweep, a push notification or a task
-queue runs.
+"""One manager's sync: the unit of work a cron sweep, a push notification or a task runs.
 
-1. list the calendar's changes (sync token; a full list after Google's 410);
-2. find the manager's one-on-ones and their meetings in the window (pure);
-3. per pair: make sure the running doc exists, is shared and attached; bring its sections in
-   line with the calendar in one batch written at the revision it was read at.
+1. take the manager's lease (a second run at the same time waits, then skips);
+2. list the calendar's changes (sync token; a full list after Google's 410);
+3. find the manager's one-on-ones and their meetings in the window (pure);
+4. per pair: the running doc found or made, shared and attached; its sections brought in line
+   with the calendar in one batch written at the revision it was read at; ended meetings
+   gathered into the report's development plan. Each pair's records are saved together.
 
 Every step can crash and rerun: docs are found again by their Drive appProperties, sections by
-their named ranges, so a rerun never makes a second doc or section.
+their named ranges, plan entries by theirs, so a rerun never makes a second doc, section or
+entry. A pair that fails is reported and the others go on; a manager whose calendar cannot be
+read is reported and the pass goes on with the next manager.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
+import time
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import datetime, timedelta
 
-from ..adapters.calendar import CalendarAdapter, attached_docs, marked_doc, to_domain, trim
-from ..adapters.docs import DocsAdapter, empty_document
-from ..adapters.drive import DriveAdapter
-from ..domain.agenda import AgendaContext, AgendaTemplate
+from ..domain.agenda import AgendaTemplate
 from ..domain.detection import DetectionSettings
-from ..domain.pair_doc import Written, compose, header_model
+from ..domain.events import CalendarEvent
 from ..domain.people import Directory
 from ..domain.planning import PairMeetings, find_pairs
+from ..domain.records import ManagerState, MeetingRecord, PairRecord
 from ..domain.snapshot import DocSnapshot
-from ..errors import Conflict, GoogleApiError, NotFound, PermissionDenied, SyncTokenExpired
+from ..errors import GoogleApiError, SyncTokenExpired
+from ..ports import Clock, Docs, Drive, Store, Workspace
+from . import agendas, pair_docs
 from .gather import Gatherer
-from .store import ManagerState, MeetingRecord, PairRecord, Store
 
 log = logging.getLogger(__name__)
-PAIR_PROPERTY = "coachPair"
-WRITE_ATTEMPTS = 5
 LOOKBACK = timedelta(days=7)
 
 
@@ -55,250 +55,168 @@ class SyncResult:
     plan_entries: int = 0
     items_carried: int = 0
     problems: list[str] = field(default_factory=list)
+    failed: str | None = None  # the manager could not be synced: why ("method: status reason")
+    skipped: str | None = None  # not synced this time, and why (another sync was running)
 
 
-def pair_marker(manager: str, report: str) -> str:
-    """The appProperties value that marks a pair's doc in Drive."""
-    return hashlib.sha256(f"{manager.lower()}|{report.lower()}".encode()).hexdigest()[:32]
-
-
-def doc_url(doc_id: str) -> str:
-    return f"https://docs.google.com/document/d/{doc_id}/edit"
+@dataclass(frozen=True)
+class SyncSettings:
+    lookahead: timedelta = timedelta(days=14)
+    grace: timedelta = timedelta(minutes=30)
+    detection: DetectionSettings = DetectionSettings()
+    lease: timedelta = timedelta(minutes=10)
+    lease_waits: int = 10  # tries, one second apart, before a second run skips
+    write_attempts: int = 5
 
 
 @dataclass
-class AgendaSync:
-    """Runs manager syncs against a Workspace with the given collaborators."""
+class Run:
+    """One manager's sync in progress: the ports acting as them and what this run read."""
 
-    store: Store
-    workspace: object  # adapters.workspace.Workspace: .service(api, user)
+    manager: str
+    workspace: Workspace
     directory: Directory
-    template: AgendaTemplate
-    lookahead: timedelta = timedelta(days=14)
-    detection: DetectionSettings = DetectionSettings()
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
-    gatherer: Gatherer | None = None
-    write_agendas: bool = True
+    now: datetime
+    result: SyncResult
+    # docs read in this run: (snapshot, whether this run wrote to it since)
+    seen: dict[str, tuple[DocSnapshot, bool]] = field(default_factory=dict)
+    _docs: Docs | None = None
+    _drive: Drive | None = None
 
-    def run(self, manager: str) -> SyncResult:
+    @property
+    def docs(self) -> Docs:
+        if self._docs is None:
+            self._docs = self.workspace.docs(self.manager)
+        return self._docs
+
+    @property
+    def drive(self) -> Drive:
+        if self._drive is None:
+            self._drive = self.workspace.drive(self.manager)
+        return self._drive
+
+    def name(self, email: str) -> str:
+        person = self.directory.get(email)
+        return person.name if person else email
+
+
+@dataclass
+class ManagerSync:
+    """Runs manager syncs with the given collaborators."""
+
+    workspace: Workspace
+    store: Store
+    clock: Clock
+    template: AgendaTemplate
+    settings: SyncSettings = SyncSettings()
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
+    sleep: object = time.sleep
+
+    def run(self, manager: str, directory: Directory, *, write_agendas: bool = True,
+            gather: bool = True) -> SyncResult:
+        manager = manager.lower()
         result = SyncResult(manager)
+        lease = f"sync:{manager}"
+        if not self._take(lease):
+            result.skipped = "another sync of this manager is running"
+            return result
+        try:
+            self._sync(manager, directory, result, write_agendas, gather)
+        finally:
+            self.store.release_lease(lease, self.owner)
+        return result
+
+    def _take(self, lease: str) -> bool:
+        for attempt in range(self.settings.lease_waits + 1):
+            now = self.clock.now()
+            if self.store.take_lease(lease, self.owner, now + self.settings.lease, now):
+                return True
+            if attempt < self.settings.lease_waits:
+                self.sleep(1)
+        return False
+
+    def _sync(self, manager: str, directory: Directory, result: SyncResult,
+              write_agendas: bool, gather: bool) -> None:
         state = self.store.manager(manager) or ManagerState(manager)
-        calendar = CalendarAdapter(self.workspace.service("calendar", manager))
+        try:
+            events, token, full = self._changes(manager, state)
+        except GoogleApiError as error:
+            result.failed = error.summary
+            state.failure = error.summary
+            self.store.save_manager(state)
+            log.warning("calendar of a manager could not be read: %s", error.summary)
+            return
+        result.full_sync = full
+        state.events = events
+        now = self.clock.now()
+        run = Run(manager, self.workspace, directory, now, result)
+        pairs, _ = find_pairs(list(events.values()), manager, directory,
+                              self.settings.detection, now - LOOKBACK,
+                              now + self.settings.lookahead)
+        result.pairs = len(pairs)
+        gatherer = Gatherer(self.store, self.template, self.settings) if gather else None
+        for pair in pairs:
+            try:
+                self._pair(run, pair, state, full, write_agendas, gatherer)
+            except GoogleApiError as error:
+                result.problems.append(error.summary)
+                log.warning("pair sync failed: %s", error.summary)
+        state.sync_token, state.synced_at, state.failure = token, now, None
+        self.store.save_manager(state)
+
+    def _changes(self, manager: str, state: ManagerState
+                 ) -> tuple[dict[str, CalendarEvent], str, bool]:
+        """The manager's events after this round of changes, the next token, and whether this
+        was a full sync (no token, or Google's 410: everything known is checked again)."""
+        calendar = self.workspace.calendar(manager)
+        events = dict(state.events) if state.sync_token else {}
+        full = state.sync_token is None
         try:
             changes, token = calendar.changes(state.sync_token)
         except SyncTokenExpired:
             log.info("sync token expired for a manager; running a full sync")
-            state.events = {}
+            events, full = {}, True
             changes, token = calendar.changes(None)
-        result.full_sync = state.sync_token is None or not state.events
         for event in changes:
-            if event.get("status") == "cancelled" and not event.get("recurringEventId"):
-                state.events.pop(event["id"], None)
+            if event.status == "cancelled" and not event.recurring_event_id:
+                events.pop(event.id, None)
             else:
-                state.events[event["id"]] = trim(event)
-        now = self.clock()
-        pairs, _ = find_pairs([to_domain(e) for e in state.events.values()], manager,
-                              self.directory, self.detection, now - LOOKBACK,
-                              now + self.lookahead)
-        result.pairs = len(pairs)
-        services = _Services(self.workspace, manager)
-        for pair in pairs:
-            try:
-                self._pair(pair, state, calendar, services, now, result)
-            except GoogleApiError as error:
-                result.problems.append(f"{error.method}: {error.status} {error.reason}")
-                log.warning("pair sync failed: %s %s", error.method, error.status)
-        state.sync_token = token
-        state.synced_at = now
-        self.store.save_manager(state)
-        return result
+                events[event.id] = event
+        return events, token, full
 
-    def _pair(self, pair: PairMeetings, state: ManagerState, calendar: CalendarAdapter,
-              services: "_Services", now: datetime, result: SyncResult) -> None:
-        record = self.store.pair(pair.manager, pair.report) or PairRecord(pair.manager, pair.report)
-        if self.write_agendas:
-            self._agendas(pair, state, calendar, services, now, result, record)
-        if self.gatherer is not None and record.doc_id is not None:
-            known = {r.occurrence: r for r in self.store.meetings(record.key)}
-            counts = self.gatherer.gather(pair, record, known, services.docs, now,
-                                          services.seen.get(record.doc_id))
-            result.meetings_gathered += counts.gathered
-            result.not_filled += counts.not_filled
-            result.plan_entries += counts.plan_entries
-            result.items_carried += counts.carried
-
-    def _agendas(self, pair: PairMeetings, state: ManagerState, calendar: CalendarAdapter,
-                 services: "_Services", now: datetime, result: SyncResult,
-                 record: PairRecord) -> None:
-        """Doc found or made, shared and attached; sections in line with the calendar."""
-        meetings = {m.key: m for m in pair.meetings}
+    def _pair(self, run: Run, pair: PairMeetings, state: ManagerState, full: bool,
+              write_agendas: bool, gatherer: Gatherer | None) -> None:
+        record = self.store.pair(pair.manager, pair.report) or PairRecord(pair.manager,
+                                                                          pair.report)
         known = {r.occurrence: r for r in self.store.meetings(record.key)}
-        until = now + self.lookahead
-        upcoming = pair.upcoming(now, until)
-        insert = [m for m in upcoming
-                  if m.key not in known or known[m.key].status != "scheduled"]
-        redate = [(known[key], m) for key, m in meetings.items()
-                  if key in known and known[key].status == "scheduled" and not m.cancelled
-                  and known[key].start != m.start and m.end > now]
-        active = {key for key, m in meetings.items() if not m.cancelled}
-        remove = [r for key, r in known.items()
-                  if r.status == "scheduled" and key not in active and now <= r.start < until]
-        if record.doc_id is None and not upcoming:
-            return
+        changed: list[MeetingRecord] = []
+        try:
+            if write_agendas:
+                if full and record.doc_id:
+                    pair_docs.verify(run, record, known)
+                changed += self._agendas(run, pair, state, record, known)
+            if gatherer is not None and record.doc_id is not None:
+                changed += gatherer.gather(run, pair, record, known)
+        finally:
+            with self.store.transaction():
+                self.store.save_pair(record)
+                for meeting in {m.occurrence: m for m in changed}.values():
+                    self.store.save_meeting(meeting)
+
+    def _agendas(self, run: Run, pair: PairMeetings, state: ManagerState, record: PairRecord,
+                 known: dict[str, MeetingRecord]) -> list[MeetingRecord]:
+        plan = agendas.plan(pair, known, run.now, run.now + self.settings.lookahead)
+        if record.doc_id is None and not plan.upcoming:
+            return []
         events = {event_id: state.events[event_id] for event_id in pair.event_ids}
         if record.doc_id is None:
-            self._find_or_create_doc(record, events, services, result)
-        if pair.report not in record.shared_with:
-            self._share(record, pair.report, services, result)
+            pair_docs.find_or_create(run, record, events)
+        pair_docs.share(run, record, pair.report)
         for event_id, event in events.items():
-            if record.doc_id in attached_docs(event) or marked_doc(event) == record.doc_id:
-                continue
-            organizer = event.get("organizer", {}).get("email", pair.manager).lower()
-            # Only an event's organiser may add attachments: act as them (for instance the
-            # report, when a scheduling tool made the event in their calendar).
-            owner = calendar if organizer == pair.manager else CalendarAdapter(
-                self.workspace.service("calendar", organizer))
-            try:
-                state.events[event_id] = trim(owner.attach_doc(
-                    event, record.doc_id, doc_url(record.doc_id), "One-on-one notes"))
-                result.attached += 1
-            except (PermissionDenied, NotFound):
-                result.problems.append("cannot attach the doc: the event's organiser is not "
-                                       "in the organisation")
-            record.attached_to = sorted(set(record.attached_to) | {event_id})
-            self.store.save_pair(record)
-        if insert or redate or remove:
-            try:
-                self._write_sections(record, pair, known, insert, redate, remove, services,
-                                     result)
-            except NotFound:
-                self._forget_doc(record, known, result)
-
-    def _forget_doc(self, record: PairRecord, known: dict[str, MeetingRecord],
-                    result: SyncResult) -> None:
-        """The pair doc was deleted: start over with a new one on the next sync."""
-        record.doc_id, record.shared_with, record.attached_to = None, [], []
-        self.store.save_pair(record)
-        for meeting in known.values():
-            if meeting.status == "scheduled":
-                meeting.status = "removed"
-                self.store.save_meeting(meeting)
-        result.problems.append("the pair doc was deleted; a new one is made on the next sync")
-
-    def _find_or_create_doc(self, record: PairRecord, events: dict[str, dict],
-                            services: "_Services", result: SyncResult) -> None:
-        """The pair's doc: the one this service marked on the events, else a Google Doc
-        already attached (the manager's notes, "Take meeting notes"), else the one Drive
-        finds by its appProperties (made by a run that crashed), else a new one."""
-        marked = [marked_doc(e) for e in events.values() if marked_doc(e)]
-        attached = [f for e in events.values() for f in attached_docs(e) if f not in marked]
-        for file_id in dict.fromkeys(marked + attached):
-            try:
-                services.docs.get(file_id)
-            except (NotFound, PermissionDenied):
-                continue  # deleted, or not the manager's to write in
-            record.doc_id = file_id
-            result.docs_reused += file_id not in marked
-            break
-        if record.doc_id is None:
-            marker = pair_marker(record.manager, record.report)
-            found = services.drive.find_doc(PAIR_PROPERTY, marker)
-            if found is None:
-                manager = self.directory.get(record.manager)
-                report = self.directory.get(record.report)
-                name = (f"One-on-ones · {manager.name if manager else record.manager} & "
-                        f"{report.name if report else record.report}")
-                found = services.drive.create_doc(name, {PAIR_PROPERTY: marker})
-                services.fresh.add(found["id"])
-                result.docs_created += 1
-            record.doc_id = found["id"]
-        self.store.save_pair(record)
-
-    def _share(self, record: PairRecord, report: str, services: "_Services",
-               result: SyncResult) -> None:
-        try:
-            services.drive.share(record.doc_id, report)
-        except PermissionDenied:
-            result.problems.append("cannot share the pair doc with the report")
-            return
-        record.shared_with = sorted(set(record.shared_with) | {report})
-        self.store.save_pair(record)
-
-    def _write_sections(self, record: PairRecord, pair: PairMeetings,
-                        known: dict[str, MeetingRecord], insert, redate, remove,
-                        services: "_Services", result: SyncResult) -> None:
-        manager = self.directory.get(pair.manager)
-        report = self.directory.get(pair.report)
-        manager_name = manager.name if manager else pair.manager
-        report_name = report.name if report else pair.report
-
-        def render(meeting, items):
-            return self.template.render(AgendaContext(manager_name, report_name,
-                                                      meeting.start.date(), items))
-
-        written = {k: Written(r.occurrence, r.range_name, r.start, r.title, r.content_hash)
-                   for k, r in known.items() if r.status == "scheduled"}
-        for attempt in range(WRITE_ATTEMPTS):
-            # A doc created in this sync is known to be empty: no need to read it first.
-            fresh = attempt == 0 and record.doc_id in services.fresh
-            doc = empty_document(record.doc_id) if fresh else services.docs.get(record.doc_id)
-            outcome = compose(doc, written, insert=insert,
-                              redate=[(written[r.occurrence], m) for r, m in redate],
-                              remove=[written[r.occurrence] for r in remove], render=render,
-                              header=header_model(manager_name, report_name))
-            if not outcome.requests:
-                services.seen[record.doc_id] = (doc, False)
-                break
-            try:
-                services.docs.write(record.doc_id, outcome.requests, doc.revision_id)
-                services.seen[record.doc_id] = (doc, True)
-                break
-            except Conflict:
-                log.info("pair doc changed while writing; reading it again (attempt %d)",
-                         attempt + 1)
-        else:
-            result.problems.append("the pair doc kept changing; will try again next sync")
-            return
-        new_keys = {m.key for m in insert}
-        for w in outcome.written + outcome.adopted:
-            previous = known.get(w.occurrence)
-            self.store.save_meeting(MeetingRecord(
-                record.key, w.occurrence, w.range_name, w.start, w.title, w.content_hash,
-                gathered_at=previous.gathered_at if previous else None,
-                filled=previous.filled if previous else None,
-                answers=previous.answers if previous else 0))
-            if w.occurrence in new_keys:
-                result.sections_added += 1
-            else:
-                result.sections_redated += 1
-        for key in outcome.removed:
-            known[key].status = "removed"
-            self.store.save_meeting(known[key])
-            result.sections_removed += 1
-        for key in outcome.kept:
-            known[key].status = "cancelled"
-            self.store.save_meeting(known[key])
-            result.sections_kept += 1
-
-
-class _Services:
-    """Docs and Drive clients for one user, built when first needed."""
-
-    def __init__(self, workspace, user: str):
-        self._workspace, self._user = workspace, user
-        self._docs = self._drive = None
-        self.fresh: set[str] = set()  # docs created in this sync
-        # docs read in this sync: (snapshot, written to since)
-        self.seen: dict[str, tuple[DocSnapshot, bool]] = {}
-
-    @property
-    def docs(self) -> DocsAdapter:
-        if self._docs is None:
-            self._docs = DocsAdapter(self._workspace.service("docs", self._user))
-        return self._docs
-
-    @property
-    def drive(self) -> DriveAdapter:
-        if self._drive is None:
-            self._drive = DriveAdapter(self._workspace.service("drive", self._user))
-        return self._drive
+            attached = pair_docs.attach(run, record, event)
+            if attached is not None:
+                state.events[event_id] = attached
+        if not plan.needed:
+            return []
+        return agendas.write(run, record, pair, known, plan, self.template,
+                             self.settings.write_attempts)

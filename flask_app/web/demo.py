@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from ..adapters.docs import DocsAdapter
 from ..domain.agenda import QUESTIONS
-from ..services.store import MeetingRecord, PairRecord
+from ..domain.document import utf16_len
+from ..domain.records import MeetingRecord, PairRecord
 from . import coach
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
+MAX_ANSWER = 2000  # characters per box: a few paragraphs, never a pasted file
 
 
 def _pair(manager: str, report: str) -> PairRecord:
@@ -28,6 +29,14 @@ def _next_meeting(record: PairRecord) -> MeetingRecord | None:
     return min(waiting, key=lambda m: m.start, default=None)
 
 
+def _field(name: str) -> str:
+    text = " ".join(request.form.get(name, "").split())
+    if len(text) > MAX_ANSWER:
+        abort(400, f"The answer to '{name}' is {len(text)} characters long; the demo takes at "
+                   f"most {MAX_ANSWER} per box.")
+    return text
+
+
 @bp.get("/pair/<manager>/<report>")
 def pair(manager: str, report: str):
     c = coach()
@@ -35,8 +44,8 @@ def pair(manager: str, report: str):
     meetings = sorted(c.store.meetings(record.key), key=lambda m: m.start, reverse=True)
     return render_template("pair.html", record=record, meetings=meetings,
                            next_meeting=_next_meeting(record), questions=QUESTIONS,
-                           plan=c.store.plan(report), sandbox=c.workspace.endpoints.root,
-                           now=c.now())
+                           plan=c.store.plan(record.report), sandbox=c.sandbox.url, now=c.now(),
+                           max_answer=MAX_ANSWER)
 
 
 @bp.post("/pair/<manager>/<report>/answer")
@@ -47,38 +56,43 @@ def answer(manager: str, report: str):
     meeting = _next_meeting(record)
     if meeting is None:
         abort(409, "No meeting is waiting for answers.")
-    doc = DocsAdapter(c.workspace.service("docs", report)).get(record.doc_id)
+    answers = {key: _field(key) for key in (*QUESTIONS, "commitment")}
+    doc = c.workspace.docs(record.report).get(record.doc_id)
     typed = []
     for key in QUESTIONS:
-        text = " ".join(request.form.get(key, "").split())
         extent = doc.range(f"{meeting.range_name}.{key}")
-        if text and extent:
+        if answers[key] and extent:
             line = doc.paragraphs_in(*extent)[-1]
-            typed.append((line.end - 1, text))
-    commitment = " ".join(request.form.get("commitment", "").split())
+            typed.append((line.start + utf16_len(line.text), answers[key]))
     extent = doc.range(f"{meeting.range_name}.commitments")
-    if commitment and extent:
+    if answers["commitment"] and extent:
         boxes = [p for p in doc.paragraphs_in(*extent) if p.checkbox]
         if boxes:
-            typed.append((boxes[-1].end - 1, commitment))
+            typed.append((boxes[-1].start + utf16_len(boxes[-1].text), answers["commitment"]))
     for index, text in sorted(typed, reverse=True):  # from the end: earlier indices hold
-        c.sandbox.person_types(record.doc_id, report, index, text)
-    flash(f"Typed {len(typed)} answer(s) into the doc as {c.name_of(report)}." if typed
+        c.sandbox.person_types(record.doc_id, record.report, index, text)
+    flash(f"Typed {len(typed)} answer(s) into the doc as {c.name_of(record.report)}." if typed
           else "Nothing to type: every box was empty.")
-    return redirect(url_for("demo.pair", manager=manager, report=report))
+    return redirect(url_for("demo.pair", manager=record.manager, report=record.report))
 
 
 @bp.post("/pair/<manager>/<report>/end-meeting")
 def end_meeting(manager: str, report: str):
     """Move the sandbox clock past the meeting and the grace period, then sync the manager."""
     c = coach()
-    meeting = _next_meeting(_pair(manager, report))
+    record = _pair(manager, report)
+    meeting = _next_meeting(record)
     if meeting is None:
         abort(409, "No meeting is waiting to end.")
     grace = timedelta(minutes=c.settings.gather_grace_minutes)
     c.sandbox.advance_to(meeting.start + timedelta(hours=1) + grace)
-    result = c.sync_pass().run([manager])[0]
-    flash(f"Meeting over. Gathered {result.meetings_gathered} meeting(s) of {c.name_of(manager)}"
-          f"; {result.plan_entries} development-plan entr{'y' if result.plan_entries == 1 else 'ies'}"
-          " written.")
-    return redirect(url_for("demo.pair", manager=manager, report=report))
+    outcome = c.sync_pass().run([record.manager])
+    result = outcome.results[0] if outcome.results else None
+    if result is None or result.failed:
+        flash("The meeting is over, but the sync failed: "
+              f"{outcome.failed or result.failed}. Try again in a minute.")
+    else:
+        flash(f"Meeting over. Gathered {result.meetings_gathered} meeting(s) of "
+              f"{c.name_of(record.manager)}; {result.plan_entries} development-plan "
+              f"entr{'y' if result.plan_entries == 1 else 'ies'} written.")
+    return redirect(url_for("demo.pair", manager=record.manager, report=record.report))

@@ -17,10 +17,15 @@ def sync_all():
     Engine strips from outside requests; anything else is refused."""
     if request.headers.get("X-Appengine-Cron") != "true":
         abort(403)
-    results = coach().sync_pass().run()
+    outcome = coach().sync_pass().run()
+    if outcome.failed:
+        log.warning("sync pass could not run: %s", outcome.failed)
+        return {"error": outcome.failed}, 503
+    results = outcome.results
     summary = {"managers": len(results),
                "sections_added": sum(r.sections_added for r in results),
                "docs_created": sum(r.docs_created for r in results),
+               "failed": [{"manager": r.manager, "failure": r.failed} for r in outcome.failures],
                "problems": sum(len(r.problems) for r in results)}
-    log.info("sync pass: %s", summary)
+    log.info("sync pass: %d managers, %d failed", len(results), len(outcome.failures))
     return summary

@@ -12,10 +12,9 @@ from flask_app.domain.agenda import (
     OpenItem,
     TemplateError,
     human_date,
-    load_template,
-    load_templates,
     section_title,
 )
+from flask_app.adapters.templates import load_template, load_templates
 from flask_app.domain.document import Block, Run
 from flask_app.errors import InputError
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import googleapiclient
 import pytest
 
-from flask_app.domain.agenda import AgendaContext, OpenItem, load_template
+from flask_app.adapters.templates import load_template
+from flask_app.domain.agenda import AgendaContext, OpenItem
 from flask_app.domain.docs_requests import section_requests
 from flask_app.domain.document import Block, DocumentModel, Run, utf16_len
 from flask_app.domain.html import to_html

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flask_app.adapters.docs import snapshot
-from flask_app.domain.agenda import AgendaContext, load_templates
+from flask_app.adapters.google.docs import snapshot
+from flask_app.adapters.templates import load_templates
+from flask_app.domain.agenda import AgendaContext
 from flask_app.domain.notes import Commitment, read_meeting, read_paragraphs
 from flask_app.domain.occurrences import Occurrence
 from flask_app.domain.pair_doc import compose, header_model
@@ -345,10 +346,10 @@ def test_headings_in_other_words_and_languages(headings):
 def test_real_google_documents_are_read(path):
     doc = snapshot(json.loads(path.read_text(encoding="utf-8")))
     whole = read_paragraphs(doc.paragraphs)
-    typed = [p.text for p in doc.paragraphs if p.text.strip()]
-    if doc.paragraphs[0].heading_level is not None:
-        typed = typed[1:]  # read as a section's title
-    assert whole.other == "\n".join(typed)
+    typed = [p.text for p in doc.paragraphs if p.text.strip() and p.heading_level is None]
+    read = [whole.other, *whole.answers.values(), *(c.text for c in whole.commitments)]
+    lost = [text for text in typed if not any(text in part for part in read)]
+    assert lost == []  # every word is read, whichever part of the agenda it is taken for
     assert whole.filled
     for name in doc.named_ranges:
         notes = read_meeting(doc, name)

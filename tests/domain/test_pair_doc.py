@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flask_app.adapters.docs import snapshot
-from flask_app.domain.agenda import AgendaContext, load_templates
+from flask_app.adapters.google.docs import snapshot
+from flask_app.adapters.templates import load_templates
+from flask_app.domain.agenda import AgendaContext
 from flask_app.domain.occurrences import Occurrence
 from flask_app.domain.pair_doc import HEADER_RANGE, compose, header_model
 from flask_app.domain.sections import range_name
@@ -124,8 +125,40 @@ def test_a_cancelled_meeting_loses_its_section_only_if_nobody_wrote_in_it(docume
     document.type_text(doc.paragraphs_in(*obstacle)[-1].start, "Flaky CI")
     outcome = run(document, written, remove=[written[meeting(8).key], written[meeting(15).key]])
     assert outcome.removed == [meeting(15).key] and outcome.kept == [meeting(8).key]
-    assert titles(document) == ["1:1 · Tue 8 Dec 2026", "1:1 · Tue 1 Dec 2026"]
+    assert titles(document) == ["1:1 · Tue 8 Dec 2026 (cancelled)", "1:1 · Tue 1 Dec 2026"]
     assert "Flaky CI" in section_text(document, meeting(8), "obstacle")
+
+
+def cancel_after(document, edit) -> tuple:
+    """Write two meetings, let ``edit(document, section extent)`` change the first, cancel both."""
+    written = {}
+    run(document, written, insert=[meeting(1), meeting(8)])
+    doc = snapshot(document.to_json())
+    edit(document, doc.range(range_name(meeting(8).key)))
+    before = snapshot(document.to_json()).text_in(1, 10**6)
+    outcome = run(document, written, remove=[written[meeting(8).key], written[meeting(1).key]])
+    return outcome, before
+
+
+def test_text_typed_into_a_title_line_keeps_the_section():
+    document = Document.new("doc1", "One-on-ones")
+    outcome, before = cancel_after(
+        document, lambda d, extent: d.type_text(extent[0] + 3, " — prep: Q3 numbers"))
+    assert outcome.kept == [meeting(8).key] and outcome.removed == [meeting(1).key]
+    assert "1:1 — prep: Q3 numbers · Tue 8 Dec 2026 (cancelled)" in titles(document)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d, extent: d.apply([{"insertTable": {"rows": 2, "columns": 2,
+                                                "location": {"index": extent[1] - 1}}}]),
+    lambda d, extent: d.apply([{"insertInlineImage": {"uri": "https://example.com/a.png",
+                                                      "location": {"index": extent[1] - 1}}}]),
+    lambda d, extent: d.apply([{"createFootnote": {"location": {"index": extent[1] - 1}}}]),
+], ids=["table", "image", "footnote"])
+def test_a_table_image_or_footnote_people_added_keeps_the_section(edit):
+    document = Document.new("doc1", "One-on-ones")
+    outcome, _ = cancel_after(document, edit)
+    assert outcome.kept == [meeting(8).key] and outcome.removed == [meeting(1).key]
 
 
 def test_a_moved_meeting_gets_its_date_and_peoples_text_stays(document):

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from flask_app.adapters.docs import snapshot
+from flask_app.adapters.google.docs import snapshot
 from flask_app.domain.concrete import EMPTY_PROMPT, PROMPT
 from flask_app.domain.notes import Commitment, MeetingNotes
 from flask_app.domain.plan import (LOG_NOTE, LOG_RANGE, OBJECTIVES_RANGE, PLAN_RANGE,
@@ -34,12 +34,16 @@ def read(document: Document) -> DocSnapshot:
 
 
 def write(document: Document, entries: list[PlanEntry], **kw) -> list[dict]:
-    """Compose, apply, and check that composing the same again changes nothing."""
-    requests = compose_plan(read(document), entries, **kw)
-    if requests:
-        document.apply(requests)
-    assert compose_plan(read(document), entries, **kw) == []
-    return requests
+    """Compose, apply, and check that composing the same again changes nothing. What was written
+    is remembered on the document (as the store remembers it)."""
+    written = document.__dict__.setdefault("written", {})
+    batch = compose_plan(read(document), entries, written=written, **kw)
+    if batch.requests:
+        document.apply(batch.requests)
+    written.update(batch.hashes)
+    again = compose_plan(read(document), entries, written=written, **kw)
+    assert again.requests == [] and again.conflicts == []
+    return batch.requests
 
 
 def entry_headings(document: Document) -> list[str]:
@@ -71,7 +75,7 @@ def test_a_blank_doc_gets_the_skeleton(document):
 
 
 def test_nothing_to_write_without_a_name_or_entries(document):
-    assert compose_plan(read(document), []) == []
+    assert compose_plan(read(document), [], written={}).requests == []
 
 
 def test_skeleton_and_entries_in_one_batch_newest_first(document):
@@ -156,14 +160,29 @@ def test_text_people_add_around_entries_stays(document):
     assert doc.paragraph_at(after.end).text == "Our own summary"
 
 
-def test_text_typed_inside_an_entry_is_replaced_when_the_entry_is_rewritten(document):
+def test_an_entry_a_person_edited_is_left_as_it_is_and_reported(document):
     write(document, [entry(8)])
     doc = read(document)
     heading = doc.paragraphs_in(*doc.range(entry(8).range_name))[0]
     document.type_text(heading.end, "my aside\n")
+    written = document.__dict__["written"]
+    later = entry(8, tried="Pairing on the flaky tests")
+    batch = compose_plan(read(document), [later], written=written)
+    assert batch.requests == [] and batch.conflicts == [later.occurrence]
     assert "my aside" in entry_text(document, entry(8))
-    write(document, [entry(8)])
-    assert "my aside" not in read(document).text_in(1, read(document).end_index)
+
+
+def test_an_entry_a_person_edited_is_not_removed_when_its_notes_are_emptied(document):
+    write(document, [entry(8), entry(15)])
+    doc = read(document)
+    heading = doc.paragraphs_in(*doc.range(entry(8).range_name))[0]
+    document.type_text(heading.end, "keep this\n")
+    batch = compose_plan(read(document), [], remove=[entry(8).occurrence, entry(15).occurrence],
+                         written=document.__dict__["written"])
+    document.apply(batch.requests)
+    assert batch.conflicts == [entry(8).occurrence]
+    assert "keep this" in read(document).text_in(1, read(document).end_index)
+    assert read(document).range(entry(15).range_name) is None
 
 
 def test_a_moved_meeting_moves_its_entry(document):
@@ -188,7 +207,7 @@ def test_an_entry_whose_notes_were_emptied_is_removed(document):
 
 def test_a_meeting_both_written_and_removed_is_refused(document):
     with pytest.raises(ValueError, match="repeat meetings: series1/2026-12-01"):
-        compose_plan(read(document), [entry(1)], remove=["series1/2026-12-01"])
+        compose_plan(read(document), [entry(1)], remove=["series1/2026-12-01"], written={})
 
 
 def test_the_log_heading_comes_back_if_people_delete_it(document):
@@ -272,7 +291,7 @@ def test_an_existing_doc_gets_the_skeleton_above_what_is_there():
 
 def test_entries_repeating_a_meeting_are_refused(document):
     with pytest.raises(ValueError, match="repeat meetings: series1/2026-12-01"):
-        compose_plan(read(document), [entry(1), entry(1, tried="x")])
+        compose_plan(read(document), [entry(1), entry(1, tried="x")], written={})
 
 
 @pytest.mark.parametrize("field", ["occurrence", "employee_name", "manager_name"])
@@ -299,7 +318,8 @@ def test_notes_read_from_a_pair_doc_become_an_entry():
     from datetime import datetime, timedelta, timezone
     from pathlib import Path
 
-    from flask_app.domain.agenda import AgendaContext, load_templates
+    from flask_app.adapters.templates import load_templates
+    from flask_app.domain.agenda import AgendaContext
     from flask_app.domain.notes import read_meeting
     from flask_app.domain.occurrences import Occurrence
     from flask_app.domain.pair_doc import compose, header_model

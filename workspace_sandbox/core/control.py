@@ -29,8 +29,8 @@ def json_body() -> dict:
 @bp.get("/health")
 def health():
     with world().transaction() as tx:
-        world_id = tx.setting("world_id", "")
-    return {"ok": True, "world": str(world().path), "world_id": world_id}
+        world_id, seeded = tx.setting("world_id", ""), tx.setting("seeded_at")
+    return {"ok": True, "world": str(world().path), "world_id": world_id, "seeded_at": seeded}
 
 
 @bp.post("/reset")

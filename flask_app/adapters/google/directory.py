@@ -1,25 +1,21 @@
 """The organisation's people from the Admin SDK Directory API."""
 from __future__ import annotations
 
-from googleapiclient.errors import HttpError
+from ...domain.people import Directory, Person, display_name
+from .clients import GoogleClients
 
-from ..domain.people import Directory, Person, display_name
-from .google_clients import translate
-
-RETRIES = 4
+PAGE_SIZE = 500
 
 
-def load_directory(service) -> Directory:
-    """Every user of the customer, with manager relations and org units."""
+def load_directory(clients: GoogleClients, admin: str) -> Directory:
+    """Every user of the customer, with manager relations, org units and languages."""
+    users = clients.resource("directory", admin, "users")
     people = []
     page_token = None
     while True:
-        try:
-            page = service.users().list(customer="my_customer", projection="full",
-                                        maxResults=500, pageToken=page_token,
-                                        ).execute(num_retries=RETRIES)
-        except HttpError as error:
-            raise translate(error, "directory.users.list") from error
+        request = users.list(customer="my_customer", projection="full", maxResults=PAGE_SIZE,
+                             pageToken=page_token)
+        page = clients.execute(request, "directory.users.list")
         people += [_person(user) for user in page.get("users", [])]
         page_token = page.get("nextPageToken")
         if not page_token:

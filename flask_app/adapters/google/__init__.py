@@ -1,0 +1,1 @@
+"""The Google Workspace adapters: the ports implemented over google-api-python-client."""

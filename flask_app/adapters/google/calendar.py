@@ -1,0 +1,109 @@
+"""Google Calendar as the Calendar port: incremental sync, attaching docs, marking events."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ...domain.events import GOOGLE_DOC, Attachment, Attendee, CalendarEvent, DocLink
+from .clients import GoogleClients
+
+DOC_PROPERTY = "coachDocId"  # private extended property: the pair doc this service attached
+PAGE_SIZE = 2500
+
+
+class GoogleCalendar:
+    """One user's primary calendar."""
+
+    def __init__(self, clients: GoogleClients, user: str):
+        self._clients, self._user = clients, user
+
+    def _events(self):
+        return self._clients.resource("calendar", self._user, "events")
+
+    def changes(self, sync_token: str | None) -> tuple[list[CalendarEvent], str]:
+        events = self._events()
+        items: list[dict] = []
+        page_token = None
+        while True:
+            kwargs = {"calendarId": "primary", "maxResults": PAGE_SIZE, "pageToken": page_token}
+            if sync_token:
+                kwargs["syncToken"] = sync_token
+            else:
+                kwargs["showDeleted"] = False
+            page = self._clients.execute(events.list(**kwargs), "calendar.events.list")
+            items.extend(page.get("items", []))
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return [to_domain(item) for item in items], page["nextSyncToken"]
+
+    def between(self, start: datetime, end: datetime) -> list[CalendarEvent]:
+        events = self._events()
+        found: list[CalendarEvent] = []
+        page_token = None
+        while True:
+            request = events.list(calendarId="primary", singleEvents=True, orderBy="startTime",
+                                  timeMin=start.isoformat(), timeMax=end.isoformat(),
+                                  maxResults=PAGE_SIZE, pageToken=page_token)
+            page = self._clients.execute(request, "calendar.events.list")
+            found += [to_domain(item) for item in page.get("items", [])]
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return found
+
+    def attach_doc(self, event: CalendarEvent, doc: DocLink) -> CalendarEvent:
+        replaced = {doc.file_id, event.marked_doc}
+        attachments = [_attachment_json(a) for a in event.attachments
+                       if a.file_id not in replaced]
+        attachments.append({"fileUrl": doc.url, "title": doc.title, "mimeType": GOOGLE_DOC})
+        request = self._events().patch(
+            calendarId="primary", eventId=event.id, supportsAttachments=True, sendUpdates="none",
+            body={"attachments": attachments,
+                  "extendedProperties": {"private": {DOC_PROPERTY: doc.file_id}}})
+        return to_domain(self._clients.execute(request, "calendar.events.patch"))
+
+
+def _attachment_json(attachment: Attachment) -> dict:
+    found = {"fileUrl": attachment.file_url, "title": attachment.title,
+             "mimeType": attachment.mime_type, "iconLink": attachment.icon_link}
+    return {key: value for key, value in found.items() if value}
+
+
+def _when(value: dict) -> datetime | date:
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    moment = datetime.fromisoformat(value["dateTime"].replace("Z", "+00:00"))
+    zone = value.get("timeZone")
+    if zone:
+        try:
+            moment = moment.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return moment
+
+
+def to_domain(event: dict) -> CalendarEvent:
+    """A Calendar API event as the domain's CalendarEvent (metadata only: no description)."""
+    start = _when(event["start"]) if "start" in event else None
+    end = _when(event["end"]) if "end" in event else start
+    original = _when(event["originalStartTime"]) if "originalStartTime" in event else None
+    attendees = tuple(
+        Attendee(email=a.get("email", "").lower(), display_name=a.get("displayName", ""),
+                 response_status=a.get("responseStatus", "needsAction"),
+                 organizer=a.get("organizer", False), resource=a.get("resource", False),
+                 optional=a.get("optional", False))
+        for a in event.get("attendees", []))
+    attachments = tuple(
+        Attachment(a.get("fileId", ""), a.get("fileUrl", ""), a.get("title", ""),
+                   a.get("mimeType", ""), a.get("iconLink", ""))
+        for a in event.get("attachments", []))
+    return CalendarEvent(
+        id=event["id"], summary=event.get("summary", ""),
+        start=start if start is not None else original, end=end if end is not None else original,
+        all_day="date" in event.get("start", {}), status=event.get("status", "confirmed"),
+        event_type=event.get("eventType", "default"),
+        organizer_email=event.get("organizer", {}).get("email", "").lower(),
+        attendees=attendees, recurring=bool(event.get("recurrence")),
+        recurring_event_id=event.get("recurringEventId"), original_start=original,
+        recurrence=tuple(event.get("recurrence", ())), attachments=attachments,
+        marked_doc=event.get("extendedProperties", {}).get("private", {}).get(DOC_PROPERTY),
+        time_zone=event.get("start", {}).get("timeZone", ""))

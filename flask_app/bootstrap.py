@@ -1,0 +1,153 @@
+"""The composition root: the one place that builds the service's collaborators from settings.
+
+The web app, the ``coach`` commands, the tests and the benchmarks all ask :func:`build` (or
+:func:`connect_workspace`) instead of wiring their own.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from .adapters.google.clients import GoogleEndpoints
+from .adapters.google.workspace import GoogleWorkspace
+from .adapters.sql_store import SqlStore
+from .adapters.templates import load_templates
+from .config import Settings
+from .domain.agenda import AgendaTemplate
+from .domain.detection import DetectionSettings
+from .domain.people import Directory
+from .errors import ConfigError
+from .ports import Clock, Store, Workspace
+from .services.passes import SyncPass
+from .services.sync import ManagerSync, SyncSettings
+
+log = logging.getLogger(__name__)
+DEFAULT_TEMPLATE = "one-on-one"
+NAMES_TTL = timedelta(minutes=10)
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class SandboxClock:
+    """The sandbox's clock, which tests and the demo move forward."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def now(self) -> datetime:
+        return self._client.now()
+
+
+@dataclass
+class Coach:
+    """Everything one process of the service shares."""
+
+    settings: Settings
+    store: Store
+    workspace: Workspace
+    clock: Clock
+    template: AgendaTemplate
+    sandbox: object | None = None  # the sandbox's control plane (SandboxClient), on the sandbox
+    _server: object | None = field(default=None, repr=False)
+    _names: tuple[float, dict[str, str]] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def sync_settings(self) -> SyncSettings:
+        s = self.settings
+        return SyncSettings(
+            lookahead=timedelta(days=s.lookahead_days),
+            grace=timedelta(minutes=s.gather_grace_minutes),
+            detection=DetectionSettings(max_duration=timedelta(minutes=s.max_meeting_minutes),
+                                        include_skip_level=s.include_skip_level,
+                                        include_peer=s.include_peer))
+
+    def manager_sync(self) -> ManagerSync:
+        return ManagerSync(self.workspace, self.store, self.clock, self.template,
+                           self.sync_settings())
+
+    def sync_pass(self) -> SyncPass:
+        return SyncPass(self.workspace, self.store, self.manager_sync())
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def directory(self) -> Directory:
+        return self.workspace.directory()
+
+    def name_of(self, email: str) -> str:
+        """A person's name from the directory (read again at most every ten minutes)."""
+        with self._lock:
+            if self._names is None or time.monotonic() - self._names[0] > \
+                    NAMES_TTL.total_seconds():
+                self._names = (time.monotonic(),
+                               {person.email: person.name for person in self.directory()})
+            names = self._names[1]
+        return names.get(email.lower(), email)
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+def build(settings: Settings, *, workspace: Workspace | None = None,
+          clock: Clock | None = None, store: Store | None = None) -> Coach:
+    """The service's collaborators for ``settings`` (on the sandbox unless told Google)."""
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    store = store or SqlStore(settings.database_url)
+    template = load_templates(settings.templates_dir)[DEFAULT_TEMPLATE]
+    if workspace is not None:
+        return Coach(settings, store, workspace, clock or SystemClock(), template)
+    if not settings.uses_sandbox:
+        info = json.loads(settings.service_account_file.read_text())
+        return Coach(settings, store,
+                     GoogleWorkspace.delegated(GoogleEndpoints(), info, settings.admin_email),
+                     clock or SystemClock(), template)
+    client, server = sandbox_client(settings)
+    workspace = GoogleWorkspace.delegated(
+        GoogleEndpoints(client.url, client.ca_file), client.service_account_key(),
+        settings.admin_email or _demo_admin())
+    _same_world(store, client.world_id())
+    return Coach(settings, store, workspace, clock or SandboxClock(client), template,
+                 sandbox=client, _server=server)
+
+
+def sandbox_client(settings: Settings, *, start: bool = True):
+    """The control plane of the sandbox the settings point at (started in this process when
+    none runs), and the server if this process started it."""
+    from workspace_sandbox import SandboxClient, SandboxServer, running_sandbox, seed_world
+    if settings.google_api_root:
+        return SandboxClient(settings.google_api_root, settings.sandbox_ca), None
+    info = running_sandbox(settings.sandbox_dir)
+    if info is not None:
+        return SandboxClient(info["url"], info["ca_file"]), None
+    if not start:
+        raise ConfigError("No sandbox is running; start one with `coach sandbox serve`.")
+    server = SandboxServer(settings.sandbox_dir).start()
+    if server.world.is_empty():
+        seed_world(server.world)
+    log.info("started an in-process sandbox at %s", server.url)
+    return SandboxClient(server.url, server.ca_file), server
+
+
+def _same_world(store: Store, world: str) -> None:
+    """The store is a cache of one Workspace: when the sandbox was seeded anew, forget it."""
+    if store.world() != world:
+        if store.world() is not None:
+            log.info("the sandbox was seeded anew; the store forgets the old world")
+        store.forget_workspace(world)
+
+
+def _demo_admin() -> str:
+    from workspace_sandbox import demo_admin
+    admin = demo_admin()
+    if not admin:
+        raise ConfigError("The sandbox's demo organisation has no admin; set COACH_ADMIN_EMAIL.")
+    return admin

@@ -1,0 +1,91 @@
+"""What the service remembers between syncs: metadata only, never the text of a note.
+
+Records are plain dataclasses the store saves and returns; services change them and save them
+again. Hashes of what the service wrote are kept so that it can tell, without keeping the text,
+whether a person has changed something since.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .events import CalendarEvent
+
+EDITED = "edited"  # a content hash that matches nothing: the range holds people's text
+
+
+@dataclass
+class ManagerState:
+    """One manager's calendar sync: the token and the events the sync needs between runs."""
+
+    email: str
+    sync_token: str | None = None
+    events: dict[str, CalendarEvent] = field(default_factory=dict)
+    synced_at: datetime | None = None
+    failure: str | None = None  # the last sync's failure ("method: status reason"), if it failed
+
+
+@dataclass
+class PairRecord:
+    """The running doc of one manager–report pair."""
+
+    manager: str
+    report: str
+    doc_id: str | None = None
+    shared_with: list[str] = field(default_factory=list)
+    attached_to: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return pair_key(self.manager, self.report)
+
+
+@dataclass
+class MeetingRecord:
+    """One meeting's section in the pair doc and what became of its notes.
+
+    ``content_hash`` is the fingerprint of the whole section (title included) as the service last
+    wrote it, or :data:`EDITED` once a person changed it in a way the service cannot follow.
+    """
+
+    pair: str
+    occurrence: str
+    range_name: str
+    start: datetime
+    title: str
+    content_hash: str
+    status: str = "scheduled"  # scheduled | cancelled (kept: people wrote in it) | removed
+    gathered_at: datetime | None = None
+    filled: bool | None = None
+    answers: int = 0
+
+
+@dataclass
+class PlanRecord:
+    """An employee's development-plan doc."""
+
+    employee: str
+    doc_id: str
+    manager: str
+    shared_with: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanEntryRecord:
+    """One meeting's entry in a development plan, by the fingerprint of what the service wrote."""
+
+    employee: str
+    occurrence: str
+    range_name: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class LeaseRecord:
+    name: str
+    owner: str
+    until: datetime
+
+
+def pair_key(manager: str, report: str) -> str:
+    return f"{manager.lower()}|{report.lower()}"

@@ -1,0 +1,140 @@
+"""The ports: what the services need from Google Workspace, the store, the clock and the task queue.
+
+Each is a small Protocol taking and returning the domain's dataclasses and raising the project's
+errors (:mod:`flask_app.errors`). The Google adapters implement them over google-api-python-client
+(against Google or the Workspace sandbox); in-memory fakes implement them for fast tests; one
+contract suite per port runs on both so that neither drifts from what Google does.
+"""
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from .domain.events import CalendarEvent, DocLink
+from .domain.people import Directory
+from .domain.records import (LeaseRecord, ManagerState, MeetingRecord, PairRecord, PlanEntryRecord,
+                             PlanRecord)
+from .domain.snapshot import DocSnapshot
+from .domain.workspace import DriveFile, Permission
+
+
+class Calendar(Protocol):
+    """One user's primary calendar."""
+
+    def changes(self, sync_token: str | None) -> tuple[list[CalendarEvent], str]:
+        """Events changed since ``sync_token`` (every event without one) and the next token.
+        Cancelled events are included (``status == "cancelled"``).
+
+        :raises SyncTokenExpired: the token is too old: call again with None.
+        """
+
+    def between(self, start: datetime, end: datetime) -> list[CalendarEvent]:
+        """Every meeting overlapping [start, end), series expanded, in start order."""
+
+    def attach_doc(self, event: CalendarEvent, doc: DocLink) -> CalendarEvent:
+        """Attach ``doc`` to the event (a series: every meeting) and mark it as this service's,
+        keeping the event's other attachments; the event as it now is. Idempotent.
+
+        :raises PermissionDenied: only the event's organiser may add attachments.
+        """
+
+
+class Docs(Protocol):
+    """Google Docs, acting as one user."""
+
+    def get(self, document_id: str) -> DocSnapshot:
+        """The document as it is now (first tab, suggestions inline).
+
+        :raises NotFound: deleted, or not shared with the user.
+        """
+
+    def write(self, document_id: str, requests: list[dict], revision_id: str) -> str:
+        """Apply ``requests`` atomically if the document is still at ``revision_id``; return the
+        revision the write made. Safe to retry: a write applied once fails the revision check.
+
+        :raises Conflict: someone edited the document since it was read: read it again.
+        """
+
+
+class Drive(Protocol):
+    """Google Drive, acting as one user, within the files this app may see (drive.file)."""
+
+    def find_docs(self, key: str, value: str) -> list[DriveFile]:
+        """Google Docs not in the trash marked with appProperties ``key=value``, oldest first."""
+
+    def create_doc(self, name: str, app_properties: dict[str, str]) -> DriveFile:
+        """A new, empty Google Doc. Not idempotent: look for it with ``find_docs`` after a failure."""
+
+    def share(self, file_id: str, email: str, role: str = "writer") -> None:
+        """Give ``email`` access (no notification email). Idempotent."""
+
+    def permissions(self, file_id: str) -> list[Permission]:
+        """Who has access to the file."""
+
+    def unshare(self, file_id: str, permission_id: str) -> None:
+        """Take a permission away. Idempotent: a permission already gone is not an error."""
+
+    def trash(self, file_id: str) -> None:
+        """Move the file to the trash (people can restore it for 30 days). Idempotent."""
+
+
+class Workspace(Protocol):
+    """The organisation's Google Workspace: its directory, and its APIs acting as one user."""
+
+    def directory(self) -> Directory:
+        """Every person with their manager, org unit and language (read as the admin)."""
+
+    def calendar(self, user: str) -> Calendar: ...
+
+    def docs(self, user: str) -> Docs: ...
+
+    def drive(self, user: str) -> Drive: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (Google's clock: on the sandbox, the sandbox's)."""
+
+
+class Store(Protocol):
+    """The service's metadata: sync tokens, which doc belongs to which pair, which meetings have a
+    section and what became of their notes. Never the text of a note."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group the writes inside into one transaction (one per pair or per manager)."""
+
+    def manager(self, email: str) -> ManagerState | None: ...
+    def managers(self) -> list[ManagerState]: ...
+    def save_manager(self, state: ManagerState) -> None: ...
+    def pair(self, manager: str, report: str) -> PairRecord | None: ...
+    def pairs(self, manager: str | None = None) -> list[PairRecord]: ...
+    def save_pair(self, record: PairRecord) -> None: ...
+    def meetings(self, pair: str) -> list[MeetingRecord]: ...
+    def save_meeting(self, record: MeetingRecord) -> None: ...
+    def plan(self, employee: str) -> PlanRecord | None: ...
+    def plans(self) -> list[PlanRecord]: ...
+    def save_plan(self, record: PlanRecord) -> None: ...
+    def plan_entries(self, employee: str) -> list[PlanEntryRecord]: ...
+    def save_plan_entry(self, record: PlanEntryRecord) -> None: ...
+
+    def take_lease(self, name: str, owner: str, until: datetime, now: datetime) -> bool:
+        """Hold ``name`` for ``owner`` until ``until`` if nobody else holds it at ``now`` (one
+        conditional update: safe across threads and processes)."""
+
+    def release_lease(self, name: str, owner: str) -> None: ...
+    def lease(self, name: str) -> LeaseRecord | None: ...
+
+    def world(self) -> str | None:
+        """The id of the Workspace this store's state belongs to (the sandbox's world id)."""
+
+    def forget_workspace(self, world: str | None) -> None:
+        """Drop everything learnt from a Workspace (it was replaced) and remember ``world``."""
+
+
+class TaskQueue(Protocol):
+    """Work to do later, one task per manager (Cloud Tasks in production)."""
+
+    def enqueue(self, manager: str, *, delay: timedelta = timedelta(0),
+                dedupe_key: str | None = None) -> bool:
+        """Queue a sync of ``manager``; False when a task with ``dedupe_key`` was already queued."""

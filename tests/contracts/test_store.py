@@ -1,0 +1,140 @@
+"""The Store port's contract, on the in-memory fake and on SQLAlchemy (SQLite; PostgreSQL when
+COACH_TEST_POSTGRES_URL names a server)."""
+from __future__ import annotations
+
+import os
+import threading
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flask_app.adapters.sql_store import SqlStore
+from flask_app.domain.events import Attachment, Attendee, CalendarEvent
+from flask_app.domain.records import (ManagerState, MeetingRecord, PairRecord, PlanEntryRecord,
+                                      PlanRecord, pair_key)
+from tests.fakes.store import MemoryStore
+
+NOW = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _postgres(tmp_path):
+    url = os.environ.get("COACH_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("COACH_TEST_POSTGRES_URL is not set: the PostgreSQL store was not tested")
+    store = SqlStore(url)
+    store.forget_workspace(None)
+    return store
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "memory":
+        return MemoryStore()
+    if request.param == "sqlite":
+        return SqlStore(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    return _postgres(tmp_path)
+
+
+def event() -> CalendarEvent:
+    start = datetime(2026, 12, 1, 10, tzinfo=PARIS)
+    return CalendarEvent(
+        "e1", "Ana / Bo 🚀", start, start + timedelta(minutes=30), organizer_email="ana@x.com",
+        attendees=(Attendee("ana@x.com", "Ana", "accepted", organizer=True),
+                   Attendee("bo@x.com")),
+        recurring=True, recurrence=("RRULE:FREQ=WEEKLY",),
+        attachments=(Attachment("d1", "https://docs.google.com/document/d/d1/edit", "Notes",
+                                "application/vnd.google-apps.document"),),
+        marked_doc="d1", time_zone="Europe/Paris")
+
+
+def test_a_manager_round_trips_with_events_and_aware_times(store):
+    all_day = CalendarEvent("e2", "Off", date(2026, 12, 24), date(2026, 12, 25), all_day=True)
+    store.save_manager(ManagerState("ana@x.com", "tok", {"e1": event(), "e2": all_day},
+                                    NOW.astimezone(PARIS)))
+    state = store.manager("ANA@x.com")
+    assert state.events == {"e1": event(), "e2": all_day}
+    assert state.events["e1"].start.utcoffset() == timedelta(hours=1)
+    assert state.synced_at == NOW and state.synced_at.tzinfo is not None
+    assert store.manager("nobody@x.com") is None
+
+
+def test_saving_again_replaces(store):
+    store.save_manager(ManagerState("ana@x.com"))
+    store.save_manager(ManagerState("ana@x.com", sync_token="new", failure="x: 503"))
+    assert [m.email for m in store.managers()] == ["ana@x.com"]
+    assert store.manager("ana@x.com").sync_token == "new"
+
+
+def test_pairs_meetings_plans_and_entries(store):
+    store.save_pair(PairRecord("ana@x.com", "bo@x.com", "doc1", ["bo@x.com"]))
+    store.save_pair(PairRecord("zoe@x.com", "noah@x.com"))
+    assert store.pair("ana@x.com", "bo@x.com").shared_with == ["bo@x.com"]
+    assert [p.report for p in store.pairs("ana@x.com")] == ["bo@x.com"]
+    key = pair_key("ana@x.com", "bo@x.com")
+    store.save_meeting(MeetingRecord(key, "s1@1", "coach.m.x", NOW, "1:1 · Tue 1 Dec", "h"))
+    store.save_meeting(MeetingRecord(key, "s1@2", "coach.m.y", NOW + timedelta(days=7), "t",
+                                     "h", gathered_at=NOW, filled=True, answers=3))
+    store.save_meeting(MeetingRecord(key, "s1@1", "coach.m.x", NOW, "1:1 · Tue 1 Dec", "h2"))
+    meetings = sorted(store.meetings(key), key=lambda m: m.start)
+    assert [m.content_hash for m in meetings] == ["h2", "h"]
+    assert meetings[1].filled is True and meetings[1].gathered_at == NOW
+    store.save_plan(PlanRecord("bo@x.com", "plan1", "ana@x.com", ["ana@x.com"]))
+    assert store.plan("bo@x.com").doc_id == "plan1" and len(store.plans()) == 1
+    assert store.plan("nobody@x.com") is None
+    store.save_plan_entry(PlanEntryRecord("bo@x.com", "s1@1", "coach.plan.1", "a"))
+    store.save_plan_entry(PlanEntryRecord("bo@x.com", "s1@1", "coach.plan.1", "b"))
+    assert [e.content_hash for e in store.plan_entries("bo@x.com")] == ["b"]
+
+
+def test_records_returned_are_copies(store):
+    store.save_pair(PairRecord("ana@x.com", "bo@x.com", "doc1"))
+    store.pair("ana@x.com", "bo@x.com").shared_with.append("eve@x.com")
+    assert store.pair("ana@x.com", "bo@x.com").shared_with == []
+
+
+def test_a_transaction_groups_writes(store):
+    with store.transaction():
+        store.save_pair(PairRecord("ana@x.com", "bo@x.com", "doc1"))
+        with store.transaction():  # nested: part of the same one
+            store.save_plan(PlanRecord("bo@x.com", "plan1", "ana@x.com"))
+    assert store.pair("ana@x.com", "bo@x.com").doc_id == "doc1" and store.plan("bo@x.com")
+
+
+def test_a_lease_is_held_by_one_owner_until_it_expires(store):
+    later = NOW + timedelta(minutes=10)
+    assert store.take_lease("sync:ana", "a", later, NOW)
+    assert not store.take_lease("sync:ana", "b", later, NOW + timedelta(minutes=5))
+    assert store.take_lease("sync:ana", "a", later + timedelta(minutes=1), NOW)  # renewed
+    assert store.take_lease("sync:bo", "b", later, NOW)
+    assert store.take_lease("sync:ana", "b", later + timedelta(minutes=30), later +
+                            timedelta(minutes=2))  # expired: taken over
+    store.release_lease("sync:ana", "a")  # not a's any more: nothing happens
+    assert store.lease("sync:ana").owner == "b"
+    store.release_lease("sync:ana", "b")
+    assert store.lease("sync:ana") is None
+
+
+def test_of_many_threads_one_takes_the_lease(store):
+    winners, start = [], threading.Barrier(8)
+
+    def contend(owner):
+        start.wait()
+        if store.take_lease("sync:ana", owner, NOW + timedelta(minutes=10), NOW):
+            winners.append(owner)
+
+    threads = [threading.Thread(target=contend, args=(f"w{n}",)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(winners) == 1
+
+
+def test_forgetting_a_workspace_drops_what_it_taught(store):
+    assert store.world() is None
+    store.save_pair(PairRecord("ana@x.com", "bo@x.com", "doc1"))
+    store.save_manager(ManagerState("ana@x.com", "tok"))
+    store.forget_workspace("w2")
+    assert store.world() == "w2" and store.pairs() == [] and store.manager("ana@x.com") is None

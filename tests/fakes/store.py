@@ -1,0 +1,95 @@
+"""The Store port in memory."""
+from __future__ import annotations
+
+import copy
+import threading
+from contextlib import contextmanager
+
+from flask_app.domain.records import LeaseRecord
+
+
+class MemoryStore:
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._world: str | None = None
+        self._wipe()
+
+    def _wipe(self):
+        self._managers, self._pairs, self._meetings = {}, {}, {}
+        self._plans, self._entries, self._leases = {}, {}, {}
+
+    @contextmanager
+    def transaction(self):
+        with self._lock:
+            yield
+
+    def _put(self, table: dict, key, record) -> None:
+        with self._lock:
+            table[key] = copy.deepcopy(record)
+
+    def _copy(self, record):
+        return copy.deepcopy(record)
+
+    def manager(self, email):
+        return self._copy(self._managers.get(email.lower()))
+
+    def managers(self):
+        return [self._copy(m) for m in self._managers.values()]
+
+    def save_manager(self, state):
+        self._put(self._managers, state.email.lower(), state)
+
+    def pair(self, manager, report):
+        return self._copy(self._pairs.get((manager.lower(), report.lower())))
+
+    def pairs(self, manager=None):
+        return [self._copy(p) for (m, _), p in sorted(self._pairs.items())
+                if manager is None or m == manager.lower()]
+
+    def save_pair(self, record):
+        self._put(self._pairs, (record.manager.lower(), record.report.lower()), record)
+
+    def meetings(self, pair):
+        return [self._copy(m) for (p, _), m in self._meetings.items() if p == pair]
+
+    def save_meeting(self, record):
+        self._put(self._meetings, (record.pair, record.occurrence), record)
+
+    def plan(self, employee):
+        return self._copy(self._plans.get(employee.lower()))
+
+    def plans(self):
+        return [self._copy(p) for p in self._plans.values()]
+
+    def save_plan(self, record):
+        self._put(self._plans, record.employee.lower(), record)
+
+    def plan_entries(self, employee):
+        return [self._copy(e) for (who, _), e in self._entries.items() if who == employee.lower()]
+
+    def save_plan_entry(self, record):
+        self._put(self._entries, (record.employee.lower(), record.occurrence), record)
+
+    def take_lease(self, name, owner, until, now):
+        with self._lock:
+            held = self._leases.get(name)
+            if held is not None and held.owner != owner and held.until > now:
+                return False
+            self._leases[name] = LeaseRecord(name, owner, until)
+            return True
+
+    def release_lease(self, name, owner):
+        with self._lock:
+            if name in self._leases and self._leases[name].owner == owner:
+                del self._leases[name]
+
+    def lease(self, name):
+        return self._leases.get(name)
+
+    def world(self):
+        return self._world
+
+    def forget_workspace(self, world):
+        with self._lock:
+            self._wipe()
+            self._world = world

@@ -1,0 +1,89 @@
+"""One manager's sync on the in-memory fakes: docs, sections and what survives faults."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_app.domain.sections import RANGE_PREFIX
+from flask_app.errors import GoogleApiError
+from tests.services.conftest import ANA, BO, FANG, MONDAY, weekly
+
+
+def sections(doc):
+    return [n for n in doc.named_ranges if n.startswith(RANGE_PREFIX) and n.count(".") == 2]
+
+
+def test_a_one_on_one_gets_a_doc_shared_attached_with_its_sections(world):
+    result = world.run()
+    assert (result.pairs, result.docs_created, result.attached) == (1, 1, 1)
+    doc = world.doc()
+    assert len(sections(doc)) == 2 and doc.paragraphs[0].text == "One-on-ones · Ana Silva & Bo Nilsson"
+    assert world.google.events["ab"].marked_doc == doc.document_id
+    permissions = {(p.email, p.role) for p in world.workspace.drive(ANA).permissions(doc.document_id)}
+    assert permissions == {(ANA, "owner"), (BO, "writer")}
+
+
+def test_a_second_run_writes_nothing(world):
+    world.run()
+    world.google.calls.clear()
+    world.run()
+    assert set(world.google.calls) == {"calendar.changes"}
+
+
+def test_a_lost_answer_to_the_first_batch_writes_it_once(world):
+    world.google.fail("docs.write", GoogleApiError(503, "backendError", "lost"), applied=True)
+    first = world.run()
+    assert first.problems == ["docs.write: 503 backendError"]
+    world.run()
+    assert len(sections(world.doc())) == 2
+    assert len(world.meetings()) == 2
+
+
+def test_a_lost_answer_to_creating_the_doc_makes_one_doc(world):
+    world.google.fail("drive.create_doc", GoogleApiError(503, "backendError", "lost"),
+                      applied=True)
+    world.run()
+    world.run()
+    assert len(world.google.files) == 1 and len(sections(world.doc())) == 2
+
+
+def test_a_persons_edit_between_read_and_write_survives(world):
+    world.run()
+    doc_id = world.store.pair(ANA, BO).doc_id
+    doc = world.doc()
+    world.google.after("docs.get", lambda: world.google.person_edits(doc_id, [{"insertText": {
+        "location": {"index": doc.paragraphs[1].start}, "text": "Typed while you read ✍️ "}}]))
+    world.clock.advance(timedelta(days=7))  # a third meeting enters the window
+    world.run()
+    after = world.doc()
+    assert after.paragraphs[1].text.startswith("Typed while you read ✍️ ")
+    assert len(sections(after)) == 3
+
+
+def test_a_second_sync_of_the_same_manager_at_the_same_time_skips(world):
+    assert world.store.take_lease(f"sync:{ANA}", "another worker", MONDAY + timedelta(hours=1),
+                                  MONDAY)
+    result = world.run()
+    assert result.skipped == "another sync of this manager is running"
+    assert world.google.calls["calendar.changes"] == 0
+
+
+def test_a_calendar_that_cannot_be_read_fails_that_manager_only(world):
+    world.google.put_event(weekly("cf", "fang@example.com", BO, MONDAY + timedelta(days=2)))
+    world.google.fail("calendar.changes", GoogleApiError(500, "backendError", "down"))
+    outcome = world.pass_(managers=[ANA])
+    assert [r.failed for r in outcome.results] == ["calendar.changes: 500 backendError"]
+    assert world.store.manager(ANA).failure == "calendar.changes: 500 backendError"
+    assert not outcome.complete
+
+
+def test_a_directory_that_cannot_be_read_stops_the_pass_cleanly(world):
+    world.google.fail("directory.list", GoogleApiError(503, "backendError", "down"))
+    outcome = world.pass_()
+    assert outcome.failed == "the directory could not be read (directory.list: 503 backendError)"
+    assert outcome.results == []
+
+
+def test_two_pairs_of_one_manager(world):
+    world.google.put_event(weekly("af", ANA, FANG, MONDAY + timedelta(days=2, hours=3)))
+    result = world.run()
+    assert result.pairs == 2 and result.docs_created == 2
