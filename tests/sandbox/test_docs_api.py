@@ -301,3 +301,101 @@ def test_full_drive_scope_reads_docs_too(sandbox, docs):
     full = service(sandbox, "docs", ANA, scopes=(DRIVE,))
 
     assert text_of(full.documents().get(documentId=document_id).execute()) == "Agenda\n"
+
+
+CAPTURED_DOCUMENTS = sorted((MUTATIONS.parent / "documents").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", CAPTURED_DOCUMENTS, ids=lambda p: p.stem)
+def test_an_imported_capture_reads_back_as_google_gave_it_with_and_without_tabs(sandbox, path):
+    captured = json.loads(path.read_text(encoding="utf-8"))
+    imported = control(sandbox, "/import", user=ANA, document=captured)
+    docs = service(sandbox, "docs", ANA, scopes=(DOCUMENTS,))
+
+    tabs = docs.documents().get(documentId=imported["documentId"], includeTabsContent=True).execute()
+    plain = docs.documents().get(documentId=imported["documentId"]).execute()
+
+    same = {"documentId": imported["documentId"], "revisionId": imported["revisionId"]}
+    assert tabs == {**captured, **same}
+    assert plain == {"title": captured["title"], "suggestionsViewMode": "SUGGESTIONS_INLINE", **same,
+                     **captured["tabs"][0]["documentTab"]}
+
+
+def test_a_person_edits_with_any_request_as_themselves(sandbox, docs):
+    document_id = new_document(docs, "Agenda")
+    before = docs.documents().get(documentId=document_id).execute()["revisionId"]
+
+    answer = control(sandbox, f"/{document_id}/edit", user=ANA, requests=[
+        {"insertTable": {"location": {"index": 7}, "rows": 1, "columns": 2}},
+        {"insertText": {"location": {"index": 11}, "text": "Bo's item"}},
+        {"createFootnote": {"location": {"index": 3}}}])
+    revision = sandbox.person_edits(document_id, ANA, [
+        {"insertText": {"location": {"index": 1}, "text": "1:1 "}}])
+    document = docs.documents().get(documentId=document_id).execute()
+    with sandbox.world.transaction() as tx:
+        authors = [data["user"] for _, data in tx.items("docs.rev", document_id)]
+
+    [table] = [e["table"] for e in document["body"]["content"] if "table" in e]
+    cell = table["tableRows"][0]["tableCells"][0]["content"][0]["paragraph"]["elements"][0]["textRun"]["content"]
+    assert cell == "Bo's item\n"
+    assert list(document["footnotes"]) == [answer["replies"][2]["createFootnote"]["footnoteId"]]
+    assert document["revisionId"] == revision != answer["revisionId"] != before
+    assert authors[-2:] == [ANA, ANA]
+
+
+def test_a_person_needs_edit_access_to_edit(sandbox, docs):
+    document_id = new_document(docs)
+    share(sandbox, document_id, BO, "reader")
+
+    response = sandbox.http.post(sandbox.url + f"/_sandbox/docs/{document_id}/edit",
+                                 json={"user": BO, "requests": [{"insertText": {"location": {"index": 1}, "text": "x"}}]})
+    refused = sandbox.http.post(sandbox.url + f"/_sandbox/docs/{document_id}/edit",
+                                json={"user": ANA, "requests": [{"insertText": {"location": {"index": 99}, "text": "x"}}]})
+
+    assert response.status_code == 403
+    assert refused.status_code == 400 and "Index 99 must be less than" in refused.json()["error"]["message"]
+
+
+def test_a_target_revision_write_lands_past_a_table_a_person_inserted(sandbox, docs):
+    document_id = new_document(docs, "Agenda\nNotes")
+    read = docs.documents().get(documentId=document_id).execute()
+    sandbox.person_edits(document_id, ANA, [{"insertTable": {"location": {"index": 1}, "rows": 1, "columns": 1}}])
+
+    write(docs, document_id, [{"insertText": {"location": {"index": 13}, "text": " (Bo)"}}],
+          targetRevisionId=read["revisionId"])
+    document = docs.documents().get(documentId=document_id).execute()
+
+    assert text_of(document) == "\nAgenda\nNotes (Bo)\n"
+    assert [e["startIndex"] for e in document["body"]["content"] if "table" in e] == [2]
+
+
+def test_requests_name_their_tab_through_the_real_client(sandbox, docs):
+    captured = json.loads((MUTATIONS.parent / "documents" / "09_tabs.json").read_text(encoding="utf-8"))
+    second = json.loads(json.dumps(captured["tabs"][0]))
+    second["tabProperties"] = {"tabId": "t.plan", "title": "Plan", "index": 1}
+    imported = control(sandbox, "/import", user=ANA, document={**captured, "tabs": [captured["tabs"][0], second]})
+    docs = service(sandbox, "docs", ANA, scopes=(DOCUMENTS,))
+
+    write(docs, imported["documentId"], [{"insertText": {"location": {"index": 1, "tabId": "t.plan"}, "text": "Plan: "}}])
+    tabs = docs.documents().get(documentId=imported["documentId"], includeTabsContent=True).execute()["tabs"]
+    plain = docs.documents().get(documentId=imported["documentId"]).execute()
+
+    assert text_of(tabs[1]["documentTab"]).startswith("Plan: Tab 1 Content\n")
+    assert text_of(plain) == text_of(tabs[0]["documentTab"]) and text_of(plain).startswith("Tab 1 Content\n")
+
+
+def test_an_image_size_must_be_pixels(sandbox):
+    response = sandbox.http.post(sandbox.url + "/_sandbox/docs/images",
+                                 json={"uri": "https://example.com/a.png", "width": "wide", "height": 3})
+
+    assert response.status_code == 400
+
+
+def test_the_html_page_shows_a_persons_table(sandbox, docs):
+    document_id = new_document(docs)
+    sandbox.person_edits(document_id, ANA, [{"insertTable": {"location": {"index": 1}, "rows": 1, "columns": 1}},
+                                            {"insertText": {"location": {"index": 5}, "text": "cell <text>"}}])
+
+    page = sandbox.document_html(document_id)
+
+    assert "<table>" in page and "cell &lt;text&gt;" in page
