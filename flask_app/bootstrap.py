@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from .adapters.google.clients import GoogleEndpoints
+from .adapters.google.clients import GoogleEndpoints, RetryPolicy
 from .adapters.google.workspace import GoogleWorkspace
 from .adapters.sql_store import SqlStore
 from .adapters.templates import load_templates
@@ -105,15 +105,17 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
     template = load_templates(settings.templates_dir)[DEFAULT_TEMPLATE]
     if workspace is not None:
         return Coach(settings, store, workspace, clock or SystemClock(), template)
+    retry = RetryPolicy(attempts=settings.retry_attempts, base=settings.retry_base_seconds)
     if not settings.uses_sandbox:
         info = json.loads(settings.service_account_file.read_text())
         return Coach(settings, store,
-                     GoogleWorkspace.delegated(GoogleEndpoints(), info, settings.admin_email),
+                     GoogleWorkspace.delegated(GoogleEndpoints(), info, settings.admin_email,
+                                               retry=retry),
                      clock or SystemClock(), template)
     client, server = sandbox_client(settings)
     workspace = GoogleWorkspace.delegated(
         GoogleEndpoints(client.url, client.ca_file), client.service_account_key(),
-        settings.admin_email or _demo_admin())
+        settings.admin_email or _demo_admin(), retry=retry)
     _same_world(store, client.world_id())
     return Coach(settings, store, workspace, clock or SandboxClock(client), template,
                  sandbox=client, _server=server)

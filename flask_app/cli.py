@@ -63,10 +63,17 @@ def sandbox_serve(port: int) -> None:
 
 @sandbox.command("reset")
 def sandbox_reset() -> None:
-    """Restore the sandbox to the demo organisation's seed."""
+    """Restore the sandbox to the demo organisation's seed (the running one, if one runs)."""
     from workspace_sandbox import World, seed_world
+
+    from .bootstrap import sandbox_client
     settings = load_settings()
-    seed_world(World(settings.sandbox_dir / "world.sqlite"))
+    try:
+        client, _ = sandbox_client(settings, start=False)
+    except CoachError:
+        seed_world(World(settings.sandbox_dir / "world.sqlite"))
+    else:
+        client.reset()
     click.echo("Sandbox reset to the demo organisation; the service's store forgets the old "
                "world on its next start.")
 

@@ -19,6 +19,8 @@
 | COACH_MAX_MEETING_MINUTES | 90 | longer events are not one-on-ones |
 | COACH_INCLUDE_SKIP_LEVEL | false | count skip-level one-on-ones |
 | COACH_INCLUDE_PEER | false | count peer one-on-ones (titled as such) |
+| COACH_RETRY_ATTEMPTS | 5 | tries of a Google call that may be retried (see adapters/google/clients.py) |
+| COACH_RETRY_BASE_SECONDS | 1 | first backoff between tries; it doubles each time, with jitter |
 """
 from __future__ import annotations
 
@@ -51,6 +53,16 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_dir: Path
@@ -71,6 +83,8 @@ class Settings:
     max_meeting_minutes: int = 90
     include_skip_level: bool = False
     include_peer: bool = False
+    retry_attempts: int = 5
+    retry_base_seconds: float = 1.0
 
     @property
     def sandbox_dir(self) -> Path:
@@ -105,6 +119,8 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         max_meeting_minutes=_int(env, "COACH_MAX_MEETING_MINUTES", 90),
         include_skip_level=_bool(env, "COACH_INCLUDE_SKIP_LEVEL", False),
         include_peer=_bool(env, "COACH_INCLUDE_PEER", False),
+        retry_attempts=_int(env, "COACH_RETRY_ATTEMPTS", 5),
+        retry_base_seconds=_float(env, "COACH_RETRY_BASE_SECONDS", 1.0),
     )
     values.update(overrides)
     settings = Settings(**values)
@@ -116,6 +132,9 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
                           "admin the service reads the directory as).")
     if settings.lookahead_days < 1:
         raise ConfigError("COACH_LOOKAHEAD_DAYS must be at least 1.")
+    if settings.retry_attempts < 1 or settings.retry_base_seconds < 0:
+        raise ConfigError("COACH_RETRY_ATTEMPTS must be at least 1 and "
+                          "COACH_RETRY_BASE_SECONDS not negative.")
     return settings
 
 

@@ -71,7 +71,7 @@ class CoachHarness:
         self.settings = load_settings(
             {}, instance_dir=instance_dir, google_api_root=sandbox.url,
             sandbox_ca=sandbox.ca_file, database_url=f"sqlite:///{instance_dir}/coach.sqlite",
-            **settings)
+            **{"retry_base_seconds": 0, **settings})
         self.app = build(self.settings, clock=WorldClock(sandbox.world))
         self.store = self.app.store
         self.workspace = self.app.workspace

@@ -53,3 +53,58 @@ def test_a_person_answers_as_the_report_ends_the_meeting_and_reads_the_plan(clie
     assert "Reviews wait for days" in body and "Bo proposes the rota by Friday" in body
     assert f"/_sandbox/docs/{plan.doc_id}/html" in client.get(
         f"/demo/pair/{ANA}/{BO}").get_data(as_text=True)
+
+
+def test_nothing_personal_is_served_outside_the_sandbox(tmp_path):
+    from flask_app.bootstrap import build
+    from flask_app.config import load_settings
+    from tests.fakes.workspace import FakeGoogle, FakeWorkspace
+    from tests.services.conftest import org
+    key = tmp_path / "key.json"
+    key.write_text("{}")
+    settings = load_settings({}, instance_dir=tmp_path, google_api_root="google",
+                             service_account_file=key, admin_email="admin@example.com")
+    app = create_app(build(settings, workspace=FakeWorkspace(FakeGoogle(org()))))
+    client = app.test_client()
+    front = client.get("/")
+    assert front.status_code == 200 and "@example.com" not in front.get_data(as_text=True)
+    for path in (f"/demo/calendar/{ANA}", f"/demo/pair/{ANA}/{BO}"):
+        assert client.get(path).status_code == 404
+    assert client.get("/tasks/sync").status_code == 403
+    assert front.headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" in front.headers
+
+
+@pytest.fixture
+def guarded(coach):
+    """The demo app with CSRF protection on, as it runs."""
+    return create_app(coach=coach.app, test_config={"TESTING": True}).test_client()
+
+
+def test_a_form_post_without_its_csrf_token_is_refused(guarded, coach):
+    coach.sync(ANA)
+    answer = guarded.post(f"/demo/pair/{ANA}/{BO}/answer", data={"obstacle": "Reviews"})
+    assert answer.status_code == 400
+    assert "did not come from this site" in answer.get_data(as_text=True)
+    assert "Traceback" not in answer.get_data(as_text=True)
+
+
+def test_an_oversized_post_and_an_oversized_answer_are_refused(client, coach):
+    coach.sync(ANA)
+    huge = client.post(f"/demo/pair/{ANA}/{BO}/answer", data={"obstacle": "x" * 2_000_000})
+    assert huge.status_code == 413
+    long = client.post(f"/demo/pair/{ANA}/{BO}/answer", data={"obstacle": "word " * 1000})
+    assert long.status_code == 400
+    assert "at most 2000 per box" in long.get_data(as_text=True)
+
+
+def test_an_unknown_person_is_a_404_not_a_500(client):
+    answer = client.get("/demo/calendar/nobody@example.com")
+    assert answer.status_code == 404
+    assert "nobody@example.com is not in the demo organisation" in answer.get_data(as_text=True)
+
+
+def test_names_show_on_a_machine_booted_a_minute_ago(coach, monkeypatch):
+    import flask_app.bootstrap as bootstrap
+    monkeypatch.setattr(bootstrap.time, "monotonic", lambda: 60.0)
+    assert coach.app.name_of(ANA) == "Ana Silva"

@@ -38,7 +38,8 @@ class GoogleDrive:
                                                fields=f"files({_FILE_FIELDS})",
                                                orderBy="createdTime")
         found = self._clients.execute(request, "drive.files.list").get("files", [])
-        return sorted((_file(f) for f in found), key=lambda f: (f.created is None, f.created))
+        return sorted((_file(f) for f in found),
+                      key=lambda f: (f.created is None, f.created, f.id))
 
     def create_doc(self, name: str, app_properties: dict[str, str]) -> DriveFile:
         request = self._resource("files").create(
