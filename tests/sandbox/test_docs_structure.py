@@ -452,3 +452,97 @@ def test_the_html_shows_tables_footnotes_images_and_tabs():
     assert '<h1 class="tab">Notes</h1>' in html and '<h1 class="tab">› Details</h1>' in html
     assert '<div class="footnotes">' in html and "<sup>" in html
     assert 'class="image"' in html and "Image</span>" in html
+
+
+def test_a_section_can_have_its_own_header_and_a_footer_goes_from_every_style():
+    document = Document.new("d", "t")
+    document.apply([insert(1, "OneTwo"), {"insertSectionBreak": {"location": {"index": 4}, "sectionType": "CONTINUOUS"}}])
+
+    [own, document_footer] = document.apply([
+        {"createHeader": {"type": "DEFAULT", "sectionBreakLocation": {"index": 5}}},
+        {"createFooter": {"type": "DEFAULT", "sectionBreakLocation": {"index": 0}}}])
+    data = document.to_json()
+    not_a_break = refused(document, [{"createHeader": {"type": "DEFAULT", "sectionBreakLocation": {"index": 2}}}])
+    document.apply([{"deleteFooter": {"footerId": document_footer["createFooter"]["footerId"]}}])
+
+    assert data["body"]["content"][2]["sectionBreak"]["sectionStyle"]["defaultHeaderId"] == own["createHeader"]["headerId"]
+    assert "defaultHeaderId" not in data["documentStyle"]
+    assert data["documentStyle"]["defaultFooterId"] == document_footer["createFooter"]["footerId"]
+    assert not_a_break == "Invalid requests[0].createHeader: The section break location 2 is not a section break."
+    assert "footers" not in document.to_json() and "defaultFooterId" not in document.to_json()["documentStyle"]
+
+
+def test_a_column_goes_right_of_a_merged_cell_and_a_row_below_the_rows_it_spans():
+    data = table_doc().to_json()
+    table = data["body"]["content"][3]["table"]
+    table["tableRows"][0]["tableCells"][0]["tableCellStyle"].update(rowSpan=2, columnSpan=2)
+    document = Document.from_json(data)
+    merged = {"tableStartLocation": {"index": 8}, "rowIndex": 0, "columnIndex": 0}
+
+    document.apply([{"insertTableRow": {"tableCellLocation": merged, "insertBelow": True}},
+                    {"insertTableColumn": {"tableCellLocation": merged, "insertRight": True}}])
+    [table] = [e["table"] for e in document.to_json()["body"]["content"] if "table" in e]
+
+    assert (table["rows"], table["columns"]) == (3, 3)
+    assert [len(row["tableCells"]) for row in table["tableRows"]] == [3, 3, 3]
+    assert [cell["tableCellStyle"]["columnSpan"] for cell in table["tableRows"][2]["tableCells"]] == [1, 1, 1]
+
+
+def test_a_footnote_in_a_cell_goes_when_the_cells_text_goes():
+    document = table_doc()
+    document.apply([insert(11, "Ana"), {"createFootnote": {"location": {"index": 14}}}])
+    [footnote_id] = document.to_json()["footnotes"]
+
+    document.apply([{"updateTextStyle": {"range": {"startIndex": 0, "endIndex": 1, "segmentId": footnote_id},
+                                         "textStyle": {"italic": True}, "fields": "italic"}},
+                    delete(11, 15)])
+
+    assert "footnotes" not in document.to_json()
+
+
+def paragraph_json(start: int, text: str, **text_style) -> dict:
+    end = start + len(text)
+    return {"startIndex": start, "endIndex": end, "paragraph": {
+        "elements": [{"startIndex": start, "endIndex": end, "textRun": {"content": text, "textStyle": text_style}}],
+        "paragraphStyle": {"namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT"}}}
+
+
+def test_a_table_of_contents_is_kept_and_only_goes_whole():
+    """A table of contents [2, 10) of one paragraph [3, 9) linking to a heading."""
+    data = Document.new("d", "t").to_json()
+    data["body"]["content"][1:] = [
+        paragraph_json(1, "\n"),
+        {"startIndex": 2, "endIndex": 10,
+         "tableOfContents": {"content": [paragraph_json(3, "Goals\n", link={"headingId": "h.abc"})]}},
+        paragraph_json(10, "\n")]
+    document = Document.from_json(data)
+
+    typed = refused(document, [insert(4, "x")])
+    cut = refused(document, [delete(3, 5)])
+    document.apply([delete(2, 10)])
+
+    assert Document.from_json(data).to_json() == data
+    assert typed == f"Invalid requests[0].insertText: {INSIDE_BOUNDS}"
+    assert cut == f"Invalid requests[0].deleteContentRange: {CANNOT_DELETE}"
+    assert body(document) == [(1, 2, "\n"), (2, 3, "\n")]
+
+
+def test_a_positioned_object_is_deleted_from_its_paragraph_and_the_tab():
+    data = Document.new("d", "t").to_json()
+    data["body"]["content"][1]["paragraph"]["positionedObjectIds"] = ["kix.pos"]
+    data["positionedObjects"] = {"kix.pos": {"objectId": "kix.pos", "positionedObjectProperties": {}}}
+    document = Document.from_json(data)
+
+    document.apply([{"deletePositionedObject": {"objectId": "kix.pos"}}])
+
+    assert "positionedObjects" not in document.to_json()
+    assert "positionedObjectIds" not in document.to_json()["body"]["content"][1]["paragraph"]
+
+
+@pytest.mark.parametrize("kind", ["insertPerson", "insertRichLink", "insertDate", "mergeTableCells", "addDocumentTab"])
+def test_a_request_kind_the_model_does_not_make_is_refused_by_name(kind):
+    assert refused(table_doc(), [{kind: {}}]) == f"Invalid requests[0].{kind}: the Workspace sandbox does not support {kind}"
+
+
+def test_the_text_of_a_document_is_every_tabs_body_text():
+    assert tabbed().text() == "First tab\nChild tab\nThird\n"

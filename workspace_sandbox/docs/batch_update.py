@@ -3,6 +3,8 @@ of an `Edit`; this module holds the dispatcher and the text, style, list and nam
 (tables, images, headers, footers, footnotes and breaks are in `objects`).
 
 Each request is checked against the document as the earlier requests of the batch left it.
+replaceAllText replaces in every segment (body, headers, footers, footnotes) of the tabs it names
+(unconfirmed for segments other than the body).
 """
 from __future__ import annotations
 

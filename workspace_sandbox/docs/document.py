@@ -18,7 +18,7 @@ from workspace_sandbox.docs.lists import CHECKBOX, preset_levels
 from workspace_sandbox.docs.requests import DocsRequestError, Edit, strip_controls
 from workspace_sandbox.docs.segment import Segment
 from workspace_sandbox.docs.styling import is_checklist
-from workspace_sandbox.docs.tab import DEFAULT_TAB_PROPERTIES, Tab
+from workspace_sandbox.docs.tab import DEFAULT_TAB_PROPERTIES, Tab, every_tab
 
 __all__ = ["DocsRequestError", "Document"]
 
@@ -124,12 +124,13 @@ class Document:
 
     def to_html(self) -> str:
         """A readable HTML rendering (checklist items of the first tab show ☐ or ☑)."""
-        checklists = {list_id for tab in self.tabs for list_id, preset in tab.presets.items() if preset == CHECKBOX}
+        checklists = {list_id for tab in every_tab(self.tabs) for list_id, preset in tab.presets.items()
+                      if preset == CHECKBOX}
         return render.render(self.to_json(include_tabs_content=True), set(self.checked()), checklists)
 
     def text(self) -> str:
-        """The first tab's body text, every paragraph ending with a newline."""
-        return self.body.text()
+        """The text of every tab's body, every paragraph ending with a newline."""
+        return "".join(tab.body.text() for tab in every_tab(self.tabs))
 
     def index_text(self) -> str:
         """The first tab's body, one character per index unit once UTF-16 encoded (see Segment)."""

@@ -7,6 +7,9 @@ marks of structure (a section break; a table's start, each row's start, each cel
 table's end; a table of contents' start and end) and the paragraph elements that are not text (an
 inline image, a footnote reference, a page break, a person chip...). A paragraph's style lives on
 its closing newline (`Para`). The style field lists and ids shared by the model are here too.
+
+The captures show tables' indices (S1, S2, 05); a table of contents taking one index to start and
+one to end, like a table, and a section break inside the body taking one, are unconfirmed.
 """
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 tables of contents and section breaks, with the rules Google keeps that structure by.
 
 Positions here are indices into the segment's character list; `Span` also has document indices.
+A table of contents is Google's to fill: nothing is typed or deleted inside it, only the whole of it
+can go (unconfirmed).
 """
 from __future__ import annotations
 

@@ -85,8 +85,8 @@ def _insert_table_row(edit: Edit, req: Request, request: dict) -> dict:
 
 
 def _insert_table_column(edit: Edit, req: Request, request: dict) -> dict:
-    segment, table, _, column = _cell_location(edit, req, request)
-    tables.insert_column(segment, table, column, bool(request.get("insertRight")))
+    segment, table, row, column = _cell_location(edit, req, request)
+    tables.insert_column(segment, table, row, column, bool(request.get("insertRight")))
     return {}
 
 
@@ -97,8 +97,8 @@ def _delete_table_row(edit: Edit, req: Request, request: dict) -> dict:
 
 
 def _delete_table_column(edit: Edit, req: Request, request: dict) -> dict:
-    segment, table, _, column = _cell_location(edit, req, request)
-    tables.delete_column(segment, table, column)
+    segment, table, row, column = _cell_location(edit, req, request)
+    tables.delete_column(segment, table, row, column)
     return {}
 
 
@@ -159,31 +159,31 @@ def _insert_section_break(edit: Edit, req: Request, request: dict) -> dict:
 
 
 # --- headers and footers -------------------------------------------------------------------------
-def _section_style(edit: Edit, req: Request, request: dict) -> tuple[Tab, dict, Callable[[dict], None]]:
-    """The style a new header or footer goes in (the document's, or a later section's) and how
-    to store it once changed."""
+def _style_owner(edit: Edit, req: Request, request: dict) -> tuple[Tab, int]:
+    """The tab, and the body position of the section break whose style a new header or footer
+    goes in (0, the first section's: the document style)."""
     where = request.get("sectionBreakLocation")
     if where is None:
-        tab = edit.tab(req, None)
-    else:
-        where = req.obj(where, "sectionBreakLocation", "Location")
-        segment = edit.segment(req, where)
-        index = req.integer(where.get("index", 0), "sectionBreakLocation.index")
-        pos = segment.position(index)
-        if segment.segment_id or pos is None or segment.chars[pos].kind != SECTION:
-            raise req.fail(f"The section break location {index} is not a section break.")
-        tab = segment.tab
-        if pos > 0:
-            char = segment.chars[pos]
+        return edit.tab(req, None), 0
+    where = req.obj(where, "sectionBreakLocation", "Location")
+    segment = edit.segment(req, where)
+    index = req.integer(where.get("index", 0), "sectionBreakLocation.index")
+    pos = segment.position(index)
+    if segment.segment_id or pos is None or segment.chars[pos].kind != SECTION:
+        raise req.fail(f"The section break location {index} is not a section break.")
+    return segment.tab, pos
 
-            def store(style: dict) -> None:
-                segment.set_char(pos, replace(char, item=replace(char.item, data={**char.item.data,
-                                                                                  "sectionStyle": style})))
-            return tab, copy.deepcopy(char.item.data.get("sectionStyle", {})), store
 
-    def store_document(style: dict) -> None:
+def _owner_style(tab: Tab, pos: int) -> dict:
+    return tab.document_style if pos == 0 else tab.body.chars[pos].item.data.get("sectionStyle", {})
+
+
+def _set_owner_style(tab: Tab, pos: int, style: dict) -> None:
+    if pos == 0:
         tab.document_style = ordered(style, DOCUMENT_STYLE_FIELDS)
-    return tab, copy.deepcopy(tab.document_style), store_document
+        return
+    char = tab.body.chars[pos]
+    tab.body.set_char(pos, replace(char, item=replace(char.item, data={**char.item.data, "sectionStyle": style})))
 
 
 def _creator(kind: str) -> Callable[[Edit, Request, dict], dict]:
@@ -193,14 +193,13 @@ def _creator(kind: str) -> Callable[[Edit, Request, dict], dict]:
             raise req.fail(f"The {kind} type must be specified.")
         if header_type != "DEFAULT":
             raise req.bad_value("type", "type.googleapis.com/google.apps.docs.v1.HeaderFooterType", header_type)
-        tab, style, store = _section_style(edit, req, request)
+        tab, pos = _style_owner(edit, req, request)
         key = _HEADER_IDS[kind][0]
-        if style.get(key):
+        if _owner_style(tab, pos).get(key):
             raise req.fail(f"A {kind} of type DEFAULT already exists.")
         segment_id = new_id("kix.")
         getattr(tab, kind + "s")[segment_id] = Segment([Char("\n", {}, Para(dict(_NEW_PARAGRAPH)))], tab, segment_id)
-        style[key] = segment_id
-        store(style)
+        _set_owner_style(tab, pos, {**_owner_style(tab, pos), key: segment_id})
         return {f"create{kind.title()}": {f"{kind}Id": segment_id}}
     return create
 
@@ -213,15 +212,11 @@ def _deleter(kind: str) -> Callable[[Edit, Request, dict], dict]:
         if segment_id not in segments:
             raise req.fail(f"The {kind} with ID {segment_id} was not found.")
         del segments[segment_id]
-        tab.document_style = {k: v for k, v in tab.document_style.items() if v != segment_id}
-        for pos, char in enumerate(tab.body.chars):
-            style = char.item.data.get("sectionStyle", {}) if char.kind == SECTION else {}
+        for pos in [0] + [p for p, char in enumerate(tab.body.chars) if p and char.kind == SECTION]:
+            style = _owner_style(tab, pos)
             if segment_id in style.values():
-                data = {**char.item.data, "sectionStyle": {k: v for k, v in style.items() if v != segment_id}}
-                tab.body.set_char(pos, replace(char, item=replace(char.item, data=data)))
-        for named in tab.named:
-            named.spans = [span for span in named.spans if span[0] != segment_id]
-        tab.named = [named for named in tab.named if named.spans]
+                _set_owner_style(tab, pos, {k: v for k, v in style.items() if v != segment_id})
+        tab.drop_ranges_in(segment_id)
         return {}
     return delete
 

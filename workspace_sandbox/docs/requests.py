@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 
 from workspace_sandbox.docs.segment import Segment
-from workspace_sandbox.docs.tab import Tab
+from workspace_sandbox.docs.tab import Tab, every_tab
 
 # Every Request kind in the docs.v1 discovery document (googleapiclient's docs.v1.json).
 REQUEST_KINDS = frozenset((
@@ -108,16 +108,7 @@ class Edit:
         self.images = images
 
     def all_tabs(self) -> list[Tab]:
-        """Every tab, child tabs after their parent."""
-        out: list[Tab] = []
-
-        def walk(tabs: list[Tab]) -> None:
-            for tab in tabs:
-                out.append(tab)
-                walk(tab.children)
-
-        walk(self.tabs)
-        return out
+        return every_tab(self.tabs)
 
     def tab(self, req: Request, tab_id: object) -> Tab:
         """The tab a request names (the first tab when it names none)."""

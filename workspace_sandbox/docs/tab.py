@@ -2,6 +2,10 @@
 named ranges and objects they use, and its child tabs; read from and written to the Tab JSON of
 documents.get. What the model does not edit (positioned objects' properties, suggested style
 changes...) is held as read and written back unchanged.
+
+Unconfirmed: footnotes are numbered by their references' order in the body; a positioned object
+goes when the newline of the paragraph it is anchored to is deleted; a named range's ranges name
+their segmentId (outside the body) but not their tab.
 """
 from __future__ import annotations
 
@@ -35,6 +39,11 @@ _TAB_FIELDS = ("body", "headers", "footers", "footnotes", "documentStyle", "sugg
 _MODELLED = frozenset(("body", "headers", "footers", "footnotes", "documentStyle", "namedStyles", "lists",
                        "namedRanges", "inlineObjects", "positionedObjects"))
 _SEGMENT_MAPS = (("headers", "headerId"), ("footers", "footerId"), ("footnotes", "footnoteId"))
+
+
+def every_tab(tabs: list[Tab]) -> list[Tab]:
+    """Tabs and their child tabs, each child after its parent (the order of the Docs tab list)."""
+    return [each for tab in tabs for each in (tab, *every_tab(tab.children))]
 
 
 class Tab:
@@ -170,14 +179,18 @@ class Tab:
             if char.kind == "footnoteReference":
                 footnote_id = char.item.data.get("footnoteId")
                 self.footnotes.pop(footnote_id, None)
-                for named in self.named:
-                    named.spans = [span for span in named.spans if span[0] != footnote_id]
-                self.named = [named for named in self.named if named.spans]
+                self.drop_ranges_in(footnote_id)
             elif char.kind == "inlineObjectElement":
                 self.inline_objects.pop(char.item.data.get("inlineObjectId"), None)
             elif char.para is not None:
                 for object_id in char.para.extra.get("positionedObjectIds", []):
                     self.positioned_objects.pop(object_id, None)
+
+    def drop_ranges_in(self, segment_id: str) -> None:
+        """Forget the named ranges' pieces in a segment that is gone (and ranges left empty)."""
+        for named in self.named:
+            named.spans = [span for span in named.spans if span[0] != segment_id]
+        self.named = [named for named in self.named if named.spans]
 
     # --- styles and lists ---------------------------------------------------------------------
     def levels(self, list_id: str) -> list[dict]:

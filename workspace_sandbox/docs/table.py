@@ -4,7 +4,7 @@ edits that add or remove rows and columns (merged cells count by their spans).
 A new table's shape is Google's (S1 capture): columns evenly distributed, rows with a zero
 minimum height, cells padded 5pt with one empty paragraph in the fully spelt-out style below; the
 cells' newlines look like the text the table was inserted at (a table put in a heading keeps the
-heading's font size). A new row or column copies the styles of the row or column it is put next
+heading's font size; that this holds for every named style and text style is unconfirmed). A new row or column copies the styles of the row or column it is put next
 to, with empty paragraphs styled like the reference cells' first paragraphs (unconfirmed for
 bullets, which are not copied, and for merged cells, whose spans are not extended).
 """
@@ -81,10 +81,10 @@ def insert_row(segment: Segment, table: Table, row: int, column: int, below: boo
     segment.insert_chars(segment.offsets[at], chars)
 
 
-def insert_column(segment: Segment, table: Table, column: int, right: bool) -> None:
+def insert_column(segment: Segment, table: Table, row: int, column: int, right: bool) -> None:
     """A column left or right of the one (or the merged columns) the reference cell is in."""
     if right:
-        column += _span(segment, table.rows[0].cells[column], "columnSpan") - 1
+        column += _span(segment, table.rows[row].cells[column], "columnSpan") - 1
     for row in reversed(table.rows):
         if column >= len(row.cells):
             continue
@@ -106,9 +106,9 @@ def delete_row(segment: Segment, table: Table, row: int, column: int) -> None:
     segment.delete(offsets[table.rows[row].pos], offsets[_end_of_row(table, last)])
 
 
-def delete_column(segment: Segment, table: Table, column: int) -> None:
+def delete_column(segment: Segment, table: Table, row: int, column: int) -> None:
     """Delete the columns the reference cell spans (the whole table when none would remain)."""
-    count = _span(segment, table.rows[0].cells[column], "columnSpan")
+    count = _span(segment, table.rows[row].cells[column], "columnSpan")
     if column == 0 and all(count >= len(row.cells) for row in table.rows):
         delete_table(segment, table)
         return
