@@ -24,7 +24,7 @@ def sandbox_server(tmp_path_factory):
     server.stop()
 
 
-def _pin_clock(world) -> None:
+def pin_clock(world) -> None:
     """Set the sandbox clock to 06:00 UTC on the Monday of the seeded (anchor) week, so every
     test sees the demo organisation's calendars from the same point whatever the weekday."""
     with world.transaction() as tx:
@@ -38,7 +38,7 @@ def _pin_clock(world) -> None:
 def sandbox(sandbox_server) -> SandboxControl:
     """A running sandbox, freshly seeded with the demo organisation, its clock pinned."""
     seed_world(sandbox_server.world)
-    _pin_clock(sandbox_server.world)
+    pin_clock(sandbox_server.world)
     return SandboxControl(sandbox_server)
 
 

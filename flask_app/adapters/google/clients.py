@@ -147,10 +147,12 @@ class GoogleClients:
     """
 
     def __init__(self, endpoints: GoogleEndpoints, credentials: Callable[[str, str], object], *,
-                 retry: RetryPolicy = RetryPolicy(), cache_size: int = 512):
+                 retry: RetryPolicy = RetryPolicy(), cache_size: int = 512,
+                 on_call: Callable[[str, object], None] | None = None):
         self.endpoints = endpoints
         self.credentials = credentials
         self.retry = retry
+        self.on_call = on_call  # told of every call Google answered: (method, request)
         self._local = threading.local()
         self._size = cache_size
 
@@ -185,7 +187,10 @@ class GoogleClients:
         kind = RETRIES.get(method)
         for attempt in range(self.retry.attempts):
             try:
-                return request.execute()
+                answer = request.execute()
+                if self.on_call is not None:
+                    self.on_call(method, request)
+                return answer
             except HttpError as error:
                 failure = translate(error, method)
                 transient = isinstance(failure, RateLimited) or (
