@@ -3,6 +3,7 @@ once, people's text in titles, tables and plan entries, one manager failing, a w
 bad input."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -71,8 +72,9 @@ def test_two_processes_with_their_own_stores_converge_on_one_doc(coach, sandbox,
     commands = [[sys.executable, "-c", "from flask_app.cli import main; main()", "sync",
                  "--manager", ANA]] * 2
     runs = [subprocess.Popen(command, env={
-        **env(coach), "COACH_DATABASE_URL": f"sqlite:///{tmp_path}/store{n}.sqlite",
-        "PATH": "/usr/bin:/bin"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        **os.environ, **env(coach),
+        "COACH_DATABASE_URL": f"sqlite:///{tmp_path}/store{n}.sqlite"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for n, command in enumerate(commands)]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs

@@ -104,9 +104,8 @@ class FakeGoogle:
         self.revisions[document_id] += 1
 
     def visible(self, user: str, file_id: str) -> _File:
-        found = self.files.get(file_id)
-        if found is None or found.trashed or (found.owner != user
-                                              and user not in found.permissions):
+        found = self.files.get(file_id)  # a file in the trash is still there, as in Drive
+        if found is None or (found.owner != user and user not in found.permissions):
             raise NotFound(404, "notFound", f"File not found: {file_id}.")
         return found
 
@@ -196,7 +195,9 @@ class FakeDocs:
 
     def write(self, document_id: str, requests: list[dict], revision_id: str) -> str:
         def work():
-            self.google.visible(self.user, document_id)
+            found = self.google.visible(self.user, document_id)
+            if found.owner != self.user and found.permissions[self.user] not in ("writer",):
+                raise PermissionDenied(403, "forbidden", "The caller does not have permission")
             if revision_id != str(self.google.revisions[document_id]):
                 raise Conflict(400, "failedPrecondition", "The required revision ID does not "
                                "match the latest revision of the document.")

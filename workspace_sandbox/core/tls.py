@@ -23,11 +23,17 @@ def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
+def _valid(cert_file: Path) -> bool:
+    """Whether the stored certificate is valid now (a folder kept for years, or a clock moved)."""
+    cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
+    return cert.not_valid_before_utc <= datetime.now(timezone.utc) < cert.not_valid_after_utc
+
+
 def ensure_certificates(folder: Path) -> tuple[Path, Path, Path]:
     """Return (ca.pem, server.pem, server.key) in ``folder``, creating them when absent."""
     folder.mkdir(parents=True, exist_ok=True)
     ca_file, cert_file, key_file = folder / "ca.pem", folder / "server.pem", folder / "server.key"
-    if ca_file.exists() and cert_file.exists() and key_file.exists():
+    if ca_file.exists() and cert_file.exists() and key_file.exists() and _valid(cert_file):
         return ca_file, cert_file, key_file
     now = datetime.now(timezone.utc) - timedelta(days=1)
     ca_key = _key()
