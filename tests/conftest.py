@@ -17,6 +17,12 @@ class SandboxControl(SandboxClient):
         self.world = server.world
 
 
+def pytest_addoption(parser):
+    parser.addoption("--live", action="store_true",
+                     help="also run the Google adapters' contracts (tests/contracts) against a "
+                          "real Workspace test domain; credentials from COACH_LIVE_* variables")
+
+
 @pytest.fixture(scope="session")
 def sandbox_server(tmp_path_factory):
     server = SandboxServer(tmp_path_factory.mktemp("sandbox")).start()

@@ -28,12 +28,6 @@ DOCUMENTS = "https://www.googleapis.com/auth/documents"
 START = datetime(2031, 3, 3, 9, tzinfo=timezone.utc)  # a Monday, well away from real meetings
 
 
-def pytest_addoption(parser):
-    parser.addoption("--live", action="store_true",
-                     help="also run the Google adapters' contracts against a real Workspace "
-                          "test domain (credentials: " + ", ".join(LIVE_VARIABLES) + ")")
-
-
 class FakeBackend:
     name = "fake"
     can_fault = True
