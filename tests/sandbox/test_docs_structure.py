@@ -546,3 +546,25 @@ def test_a_request_kind_the_model_does_not_make_is_refused_by_name(kind):
 
 def test_the_text_of_a_document_is_every_tabs_body_text():
     assert tabbed().text() == "First tab\nChild tab\nThird\n"
+
+
+def test_ranges_of_one_name_whose_text_another_holds_are_replaced_once():
+    document = table_doc()
+    document.apply([{"createNamedRange": {"name": "x", "range": {"startIndex": 1, "endIndex": 6}}},
+                    {"createNamedRange": {"name": "x", "range": {"startIndex": 2, "endIndex": 4}}}])
+
+    document.apply([{"replaceNamedRangeContent": {"namedRangeName": "x", "text": "Hi"}}])
+
+    assert body(document)[0] == (1, 4, "Hi\n")
+    assert [named["ranges"] for named in document.to_json()["namedRanges"]["x"]["namedRanges"]] == [
+        [{"startIndex": 1, "endIndex": 3}]] * 2
+
+
+def test_bullets_over_table_marks_only_change_nothing():
+    document = table_doc()
+    before = document.to_json()
+
+    document.apply([{"createParagraphBullets": {"range": {"startIndex": 8, "endIndex": 10},
+                                                "bulletPreset": "BULLET_DISC_CIRCLE_SQUARE"}}])
+
+    assert document.to_json() == before

@@ -146,6 +146,8 @@ def _replace_named_range_content(edit: Edit, req: Request, request: dict) -> dic
             if segment.layout.deletion_breaks_structure(segment.position(start), segment.position(end)):
                 raise req.fail(CANNOT_DELETE)
     for tab, named in sorted(targets, key=lambda target: -min(s for _, s, _ in target[1].spans)):
+        if not named.spans:  # its text went with another range's
+            continue
         first, *others = sorted(named.spans, key=lambda span: (span[0] != "", span[0], span[1]))
         for segment_id, start, end in reversed(others):
             tab.segment(segment_id).delete(start, end)

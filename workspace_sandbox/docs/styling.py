@@ -75,6 +75,8 @@ def create_bullets(segment: Segment, start: int, end: int, preset: str) -> None:
     """Bullet the paragraphs overlapping [start, end); leading tabs become the nesting level."""
     tab, chars = segment.tab, segment.chars
     spans = segment.paragraphs_overlapping(start, end)
+    if not spans:  # the range holds table marks only
+        return
     first = spans[0].start_pos
     previous = chars[first - 1].para if first else None
     if previous and previous.bullet and tab.presets.get(previous.bullet["listId"]) == preset:
