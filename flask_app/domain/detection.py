@@ -3,10 +3,10 @@
 The rules, in order:
 
 1. Event-level exclusions: cancelled, all-day, a special event type (out of office, focus time,
-   working location, ...), longer than `max_duration`.
+   working location, ...), longer than `max_duration`, repeating more often than daily.
 2. People: the organiser plus every attendee that is not a resource (rooms do not count). There
    must be exactly two, neither may have declined, both must be in the organisation's domains and,
-   when a directory is given, in the directory.
+   when a directory is given, in the directory. Emails compare case-insensitively throughout.
 3. The reporting line decides:
    - one manages the other: a one-on-one if the title says so, or it repeats, or
      `require_title_or_recurrence` is off (a one-off "Incident review prep" is not);
@@ -28,6 +28,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from .events import CalendarEvent, cadence
+from .occurrences import repeats_more_often_than_daily
 from .people import Directory, email_domain, normalize_email
 
 DEFAULT_TITLE_PHRASES = (
@@ -122,7 +123,11 @@ def _too_long(event: CalendarEvent, settings: DetectionSettings) -> str | None:
     return f"excluded: lasts {_hours(event.duration)}, longer than {_hours(settings.max_duration)}"
 
 
-_EVENT_RULES = (_cancelled, _special_type, _all_day, _too_long)
+def _too_often(event: CalendarEvent, settings: DetectionSettings) -> str | None:
+    return "excluded: repeats more often than daily" if repeats_more_often_than_daily(event.recurrence) else None
+
+
+_EVENT_RULES = (_cancelled, _special_type, _all_day, _too_long, _too_often)
 
 
 # --- 2. people exclusions: (event, people, directory, settings) -> reasons
