@@ -12,6 +12,7 @@ from workspace_sandbox import SEED_DIR
 from flask_app.commands.scan import scan
 
 SEED = SEED_DIR
+ICS_DATA = Path(__file__).parent / "data" / "ics"
 PEOPLE = str(SEED / "people.csv")
 CALENDARS = SEED / "calendars"
 
@@ -81,6 +82,13 @@ def test_from_needs_to():
     assert "--from and --to go together" in result.stderr
 
 
+def test_from_must_be_before_to():
+    for start, end in (("2026-12-31", "2026-12-07"), ("2026-12-07", "2026-12-07")):
+        result = run(CALENDARS / "ana.silva.ics", "--from", start, "--to", end)
+        assert result.exit_code == 2
+        assert f"--from {start} must be before --to {end}" in result.stderr
+
+
 VALID_EVENT = """BEGIN:VEVENT
 UID:e1
 DTSTAMP:20261120T090000Z
@@ -89,10 +97,26 @@ DTEND;TZID=Europe/Paris:20261130T103000
 SUMMARY:1:1
 END:VEVENT
 """
+GOOD_EVENT = """BEGIN:VEVENT
+UID:good
+DTSTAMP:20261120T090000Z
+DTSTART;TZID=Europe/Paris:20261201T100000
+DTEND;TZID=Europe/Paris:20261201T103000
+SUMMARY:Ana / Bo 1:1
+ORGANIZER:mailto:ana.silva@example.com
+ATTENDEE:mailto:bo.nilsson@example.com
+END:VEVENT
+"""
 
 
 def calendar(body: str) -> str:
     return f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{body}END:VCALENDAR\n".replace("\n", "\r\n")
+
+
+def write(tmp_path, content: str, name: str = "bad.ics"):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8", newline="")
+    return path
 
 
 @pytest.mark.parametrize("content, message", [
@@ -100,23 +124,58 @@ def calendar(body: str) -> str:
      "bad.ics:7: DTSTART: Expected datetime, date, or time. Got: '2026113T100000'"),
     (calendar(VALID_EVENT.replace("SUMMARY:1:1", "SUMMARY")), "bad.ics:9: Content line could not be parsed"),
     (calendar(VALID_EVENT.replace("Europe/Paris:20261130T100000", "Nowhere/Land:20261130T100000")),
-     "bad.ics:7: DTSTART: unknown time zone 'Nowhere/Land' (no VTIMEZONE and not an IANA name)"),
+     "bad.ics:7: DTSTART: unknown time zone 'Nowhere/Land' (no readable VTIMEZONE and not an IANA name)"),
     (calendar(VALID_EVENT.replace("SUMMARY", "X-WORKSPACE-EVENT-TYPE:vacation\nSUMMARY")),
      "bad.ics:9: X-WORKSPACE-EVENT-TYPE 'vacation' is not one of default, outOfOffice"),
     (calendar(VALID_EVENT.replace("UID:e1\n", "")), "bad.ics:4: event without a UID"),
     (calendar(VALID_EVENT.replace("SUMMARY", "RRULE:FREQ=SOMETIMES\nSUMMARY")), "bad.ics:9: RRULE: Expected frequency"),
-    (calendar(VALID_EVENT + VALID_EVENT), "bad.ics:11: UID e1 appears twice"),
     (calendar(VALID_EVENT.replace("DTEND;TZID=Europe/Paris:20261130T103000", "DTEND:20261201")),
      "bad.ics:8: DTSTART and DTEND mix a date and a date-time"),
-    ("hello\r\n", "bad.ics: not a valid iCalendar file: Content line could not be parsed"),
-    (VALID_EVENT, "bad.ics:1: not a valid iCalendar file: expected BEGIN:VCALENDAR, found BEGIN:VEVENT"),
+    (calendar(VALID_EVENT.replace("DTEND", "DTSTART;TZID=Europe/Paris:20261130T110000\nDTEND")),
+     "bad.ics:8: DTSTART appears more than once (first on line 7); it may appear only once"),
 ])
-def test_malformed_calendar_is_a_clear_error(tmp_path, content, message):
-    path = tmp_path / "bad.ics"
-    path.write_text(content, encoding="utf-8", newline="")
+def test_a_malformed_event_is_skipped_with_its_line_and_the_others_are_scanned(tmp_path, content, message):
+    path = write(tmp_path, content.replace("END:VCALENDAR", GOOD_EVENT.replace("\n", "\r\n") + "END:VCALENDAR"))
     result = run(path)
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"{path.parent}/{message}") and len(result.stderr.splitlines()) == 1
+    assert "bad.ics: 1 one-on-one in 1 events; 1 event skipped\n" in result.stdout
+    assert "  yes  Ana / Bo 1:1" in result.stdout
+
+
+def test_an_event_repeated_under_one_uid_is_skipped(tmp_path):
+    result = run(write(tmp_path, calendar(VALID_EVENT + VALID_EVENT)))
+    assert result.exit_code == 3
+    assert "bad.ics:11: UID e1 appears twice (first on line 4)" in result.stderr
+    assert "bad.ics: 0 one-on-ones in 1 events; 1 event skipped" in result.stdout
+
+
+def test_duplicated_properties_of_a_real_export_are_skipped_one_by_one():
+    result = run(ICS_DATA / "duplicated-properties.ics", "--directory", PEOPLE)
+    assert result.exit_code == 3
+    problems = [line.partition("duplicated-properties.ics:")[2] for line in result.stderr.splitlines()]
+    assert problems == [
+        "56: DTSTART appears more than once (first on line 43); it may appear only once",
+        "72: DTEND appears more than once (first on line 60); it may appear only once",
+        "88: UID appears more than once (first on line 79); it may appear only once",
+        "104: SUMMARY appears more than once (first on line 102); it may appear only once",
+        "120: STATUS appears more than once (first on line 117); it may appear only once",
+        "136: ORGANIZER appears more than once (first on line 126); it may appear only once",
+        "153: RECURRENCE-ID appears more than once (first on line 152); it may appear only once",
+        "169: DTEND and DURATION may not be used together",
+    ]
+    assert "duplicated-properties.ics: 2 one-on-ones in 2 events; 8 events skipped\n" in result.stdout
+
+
+@pytest.mark.parametrize("content, message", [
+    ("hello\r\n", "bad.ics:1: not a valid iCalendar file: expected BEGIN:VCALENDAR, found hello"),
+    (VALID_EVENT, "bad.ics:1: not a valid iCalendar file: expected BEGIN:VCALENDAR, found BEGIN:VEVENT"),
+    ("", "bad.ics:1: not a valid iCalendar file: expected BEGIN:VCALENDAR, the file is empty"),
+])
+def test_a_file_that_is_not_icalendar_is_a_one_line_error(tmp_path, content, message):
+    result = run(write(tmp_path, content))
     assert result.exit_code == 1
-    assert message in result.stderr
+    assert result.stderr.endswith(message + "\n") and len(result.stderr.splitlines()) == 1
     assert result.stdout == "No directory given: deciding from title and attendee count only.\n\n"
 
 
@@ -126,6 +185,43 @@ def test_calendar_that_is_not_utf8(tmp_path):
     result = run(path)
     assert result.exit_code == 1
     assert "bad.ics:9: not UTF-8 text" in result.stderr
+
+
+def test_other_files_are_scanned_when_one_cannot_be_read(tmp_path):
+    latin = tmp_path / "latin.ics"
+    latin.write_bytes(calendar(VALID_EVENT).replace("SUMMARY:1:1", "SUMMARY:caf\xe9").encode("latin-1"))
+    skipping = write(tmp_path, calendar(VALID_EVENT.replace("UID:e1\n", "") + GOOD_EVENT), "skipping.ics")
+    result = run(latin, CALENDARS / "ana.silva.ics", skipping, "--directory", PEOPLE)
+    assert result.exit_code == 1  # a file not read outranks skipped events
+    assert result.stderr.splitlines() == [f"{latin}:9: not UTF-8 text", f"{skipping}:4: event without a UID"]
+    assert "ana.silva.ics: 4 one-on-ones in 10 events\n" in result.stdout
+    assert "skipping.ics: 1 one-on-one in 1 events; 1 event skipped\n" in result.stdout
+    assert result.stdout.endswith("Total: 5 one-on-ones in 11 events; 1 event skipped; 1 file not read\n")
+
+
+def test_a_series_repeating_every_second_is_not_a_one_on_one_and_is_not_expanded():
+    result = run(ICS_DATA / "secondly.ics", "--directory", PEOPLE, "--all", "--from", "2026-11-30", "--to", "2026-12-14")
+    assert result.exit_code == 0, result.output
+    assert "secondly.ics: 0 one-on-ones in 1 events\n" in result.stdout
+    assert "why:  excluded: repeats more often than daily" in result.stdout
+
+
+def test_a_series_cut_short_by_the_cap_is_reported(tmp_path):
+    daily = GOOD_EVENT.replace("SUMMARY", "RRULE:FREQ=DAILY\nSUMMARY")
+    result = run(write(tmp_path, calendar(daily), "daily.ics"), "--from", "2026-12-01", "--to", "2030-01-01")
+    assert result.exit_code == 3
+    assert result.stderr.endswith("daily.ics:4: series good cut short: more than 1000 occurrences in the window "
+                                  "(the cap per series)\n")
+    assert "daily.ics: 1000 one-on-ones in 1000 events; 1 series cut short\n" in result.stdout
+
+
+def test_attendee_emails_match_the_directory_whatever_their_case(tmp_path):
+    shouting = GOOD_EVENT.replace("mailto:ana.silva", "MAILTO:ANA.SILVA").replace("bo.nilsson@example.com",
+                                                                                     "Bo.Nilsson@EXAMPLE.com")
+    result = run(write(tmp_path, calendar(shouting.replace("SUMMARY", "RRULE:FREQ=WEEKLY\nSUMMARY")), "case.ics"),
+                 "--directory", PEOPLE)
+    assert result.exit_code == 0, result.output
+    assert "who:  Ana Silva <ana.silva@example.com> -> Bo Nilsson <bo.nilsson@example.com>" in result.stdout
 
 
 HEADER = "email,given_name,family_name,manager_email,org_unit_path,title,time_zone,is_admin\n"

@@ -111,6 +111,13 @@ CASES = [
      DIRECTORY, DEFAULT, True, (ANA, BO), "exactly two people"),
     ("emails differ in case", replace(event(), attendees=(Attendee("Bo.Nilsson@Example.com", "Bo"),)), DIRECTORY,
      DEFAULT, True, (ANA, BO), "exactly two people"),
+    ("organiser and guest shout", event("Ana / Bo", ("ANA.SILVA@EXAMPLE.COM", "Bo.Nilsson@Example.com"),
+                                        recurrence=WEEKLY), DIRECTORY, DEFAULT, True, (ANA, BO), "title names both people"),
+    ("declined in capitals", replace(event(), attendees=(Attendee("BO.NILSSON@example.com", response_status="declined"),)),
+     DIRECTORY, DEFAULT, False, None, "excluded: declined by bo.nilsson@example.com"),
+    ("directory in capitals", event("Sync", recurrence=WEEKLY), Directory([
+        _person("ANA.Silva", "Ana Silva"), _person("Bo.NILSSON", "Bo Nilsson", "ANA.Silva")]), DEFAULT, True, (ANA, BO),
+     "ana.silva@example.com manages bo.nilsson@example.com"),
     ("declined by the report", event(declined=("bo.nilsson",)), DIRECTORY, DEFAULT, False, None,
      "excluded: declined by bo.nilsson@example.com"),
     ("declined by the manager", event(declined=("ana.silva",)), DIRECTORY, DEFAULT, False, None,
@@ -128,6 +135,14 @@ CASES = [
      DetectionSettings(domains=("partner.io",)), False, None, "excluded: attendee outside the domain: ana.silva@example.com"),
     # --- event-level exclusions
     ("cancelled", event("Ana / Bo", status="cancelled"), DIRECTORY, DEFAULT, False, None, "excluded: cancelled"),
+    ("every second", event("Ana / Bo 1:1", recurrence=("RRULE:FREQ=SECONDLY",)), DIRECTORY, DEFAULT, False, None,
+     "excluded: repeats more often than daily"),
+    ("hourly", event("Ana / Bo 1:1", recurrence=("RRULE:FREQ=HOURLY;INTERVAL=4",)), DIRECTORY, DEFAULT, False, None,
+     "excluded: repeats more often than daily"),
+    ("twice a day", event("Ana / Bo 1:1", recurrence=("RRULE:FREQ=DAILY;BYHOUR=9,17",)), DIRECTORY, DEFAULT, False,
+     None, "excluded: repeats more often than daily"),
+    ("daily is fine", event("Ana / Bo 1:1", recurrence=("RRULE:FREQ=DAILY",)), DIRECTORY, DEFAULT, True, (ANA, BO),
+     "recurring daily"),
     ("cancelled instance stripped by Google", CalendarEvent("s_20261201T100000Z", "", START, START, status="cancelled",
      recurring_event_id="s", original_start=START), DIRECTORY, DEFAULT, False, None, "excluded: cancelled"),
     ("all-day", event("Ana / Bo: planning day", **ALL_DAY), DIRECTORY, DEFAULT, False, None, "excluded: all-day event"),
@@ -248,7 +263,7 @@ def _scan_seed(settings):
     directory = read_directory(SEED / "people.csv")
     found = {}
     for path in sorted((SEED / "calendars").glob("*.ics")):
-        for evt in read_events(path):
+        for evt in read_events(path).events:
             detection = classify(evt, directory, settings)
             if detection.is_one_on_one:
                 found[evt.id] = (detection.manager_email, detection.report_email)
