@@ -399,3 +399,27 @@ def test_the_html_page_shows_a_persons_table(sandbox, docs):
     page = sandbox.document_html(document_id)
 
     assert "<table>" in page and "cell &lt;text&gt;" in page
+
+
+def test_readers_see_a_preview_and_suggestions_are_shown_inline_only(sandbox, docs):
+    document_id = new_document(docs)
+    share(sandbox, document_id, BO, "reader")
+    bo = service(sandbox, "docs", BO, scopes=(DOCUMENTS,))
+    data = docs.documents().get(documentId=document_id).execute()
+    run = data["body"]["content"][1]["paragraph"]["elements"][0]["textRun"]
+    run["suggestedInsertionIds"] = ["suggest.abc"]
+    suggested = control(sandbox, "/import", user=ANA, document=data)["documentId"]
+    ana = service(sandbox, "docs", ANA, scopes=(DOCUMENTS,))
+
+    preview = bo.documents().get(documentId=document_id).execute()
+    with pytest.raises(HttpError) as inline_for_a_reader:
+        bo.documents().get(documentId=document_id, suggestionsViewMode="SUGGESTIONS_INLINE").execute()
+    with pytest.raises(HttpError) as preview_of_suggestions:
+        ana.documents().get(documentId=suggested, suggestionsViewMode="PREVIEW_WITHOUT_SUGGESTIONS").execute()
+    inline = ana.documents().get(documentId=suggested).execute()
+
+    assert preview["suggestionsViewMode"] == "PREVIEW_WITHOUT_SUGGESTIONS" and text_of(preview) == "Agenda\n"
+    assert inline_for_a_reader.value.resp.status == 403
+    assert preview_of_suggestions.value.resp.status == 400
+    assert inline["suggestionsViewMode"] == "SUGGESTIONS_INLINE"
+    assert inline["body"]["content"][1]["paragraph"]["elements"][0]["textRun"]["suggestedInsertionIds"] == ["suggest.abc"]

@@ -1,5 +1,8 @@
 """Docs API v1 over HTTP: documents.create, documents.get, documents.batchUpdate.
 
+documents.get answers with suggestions inline (people who may comment) or, for readers, the
+preview without them; previews of a document that holds suggestions are not modelled (a 400).
+
 Documents are Drive files: Drive permissions decide who may read or write them, and an app
 holding only ``drive.file`` sees the documents it created or that were opened with it.
 
@@ -59,9 +62,27 @@ def _open(call: Call, need: str) -> tuple[dict, str, docs_store.Stored]:
     return record, role, stored
 
 
-def _answer(record: dict, role: str, stored: docs_store.Stored, tabs: bool) -> dict:
+def _suggestions_view(call: Call, role: str, document: Document) -> str:
+    """The suggestionsViewMode a read gets: suggestions inline for who may comment, a preview for
+    readers (who are refused them inline, with a 403 whose wording is unconfirmed). A preview of a
+    document that holds suggestions is not modelled: a clear 400."""
+    mode = call.params.get("suggestionsViewMode") or "DEFAULT_FOR_CURRENT_ACCESS"
+    sees = can(role, "comment")
+    if mode == "DEFAULT_FOR_CURRENT_ACCESS":
+        mode = "SUGGESTIONS_INLINE" if sees else "PREVIEW_WITHOUT_SUGGESTIONS"
+    if mode == "SUGGESTIONS_INLINE" and not sees:
+        raise _forbidden()
+    if mode != "SUGGESTIONS_INLINE" and document.has_suggestions():
+        raise invalid_argument(f"The Workspace sandbox does not model {mode} for a document holding "
+                               "suggestions.")
+    return mode
+
+
+def _answer(record: dict, role: str, stored: docs_store.Stored, tabs: bool,
+            mode: str = "SUGGESTIONS_INLINE") -> dict:
     """The documents.get shape; revisionId only for people who may edit."""
     data = stored.document.to_json(include_tabs_content=tabs)
+    data["suggestionsViewMode"] = mode
     data["title"] = record["name"]
     if can(role, "write"):
         data["revisionId"] = stored.revision_id
@@ -83,7 +104,7 @@ def documents_get(call: Call) -> dict:
     if call.params.get("commentsViewMode") and not tabs:
         raise invalid_argument("commentsViewMode can only be set when includeTabsContent is "
                                "true.")
-    return _answer(record, role, stored, tabs)
+    return _answer(record, role, stored, tabs, _suggestions_view(call, role, stored.document))
 
 
 @handles("docs.documents.batchUpdate")

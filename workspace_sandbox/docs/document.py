@@ -98,6 +98,16 @@ class Document:
             return copy.deepcopy({**head, "tabs": [tab.to_json() for tab in self.tabs]})
         return copy.deepcopy({**head, **self.tabs[0].document_tab_json()})
 
+    def has_suggestions(self) -> bool:
+        """Whether anything in the document is a suggested change."""
+        def suggested(node) -> bool:
+            if isinstance(node, list):
+                return any(suggested(item) for item in node)
+            if isinstance(node, dict):
+                return any((key.startswith("suggested") and value) or suggested(value) for key, value in node.items())
+            return False
+        return suggested(self.to_json(include_tabs_content=True)["tabs"])
+
     def to_state(self) -> dict:
         """Everything needed to rebuild this document, hidden checklist ticks included (for storage)."""
         return {"document": self.to_json(include_tabs_content=True), "checked": self.checked()}

@@ -43,6 +43,7 @@ header p { margin: .1rem 0 0; color: #5f6368; font-size: .8rem; }
 .doc .contents { border-left: 3px solid #dadce0; padding-left: .8em; margin: .4em 0; }
 .doc .segment { color: #5f6368; font-size: 9pt; border: 1px dotted #dadce0; padding: .3em .6em; margin: .4em 0; }
 .doc .footnotes { border-top: 1px solid #dadce0; margin-top: 1.2em; padding-top: .4em; font-size: 9pt; }
+.doc .footnotes p:first-of-type { display: inline; }
 .doc h1.tab { font-size: 13pt; color: #1a73e8; border: 0; border-bottom: 2px solid #1a73e8;
               padding: 0 0 .2em; margin: 1.6em 0 .6em; }
 .doc h1.tab:first-child { margin-top: 0; }
