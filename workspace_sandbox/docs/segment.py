@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
 from workspace_sandbox.docs.elements import Char, Para, new_id, width
@@ -28,6 +28,7 @@ class NamedRange:
     range_id: str
     name: str
     spans: list[tuple[str, int, int]]  # (segment id, start, end); "" is the body
+    extra: dict = field(default_factory=dict)  # what its ranges said besides indices (a tabId), as read
 
 
 class Segment:

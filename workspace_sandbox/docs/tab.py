@@ -4,8 +4,9 @@ documents.get. What the model does not edit (positioned objects' properties, sug
 changes...) is held as read and written back unchanged.
 
 Unconfirmed: footnotes are numbered by their references' order in the body; a positioned object
-goes when the newline of the paragraph it is anchored to is deleted; a named range's ranges name
-their segmentId (outside the body) but not their tab.
+goes when the newline of the paragraph it is anchored to is deleted; a new named range's ranges
+name their segmentId (outside the body) but not their tab (ranges read keep what they said).
+Comment anchors (commentAnchors) are held as read: edits do not move them.
 """
 from __future__ import annotations
 
@@ -96,7 +97,9 @@ class Tab:
         tab.presets = {list_id: infer_preset(tab.levels(list_id)) for list_id in tab.lists}
         tab.named = [NamedRange(nr["namedRangeId"], nr["name"],
                                 [(r.get("segmentId", ""), r.get("startIndex", 0), r["endIndex"])
-                                 for r in nr.get("ranges", [])])
+                                 for r in nr.get("ranges", [])],
+                                {k: v for r in nr.get("ranges", [])[:1] for k, v in r.items()
+                                 if k not in ("segmentId", "startIndex", "endIndex")})
                      for group in part.get("namedRanges", {}).values() for nr in group.get("namedRanges", [])]
         tab.inline_objects = copy.deepcopy(part.get("inlineObjects", {}))
         tab.positioned_objects = copy.deepcopy(part.get("positionedObjects", {}))
@@ -139,7 +142,7 @@ class Tab:
         groups: dict[str, dict] = {}
         for named in self.named:
             group = groups.setdefault(named.name, {"name": named.name, "namedRanges": []})
-            ranges = [{**({"segmentId": seg} if seg else {}), "startIndex": s, "endIndex": e}
+            ranges = [{**({"segmentId": seg} if seg else {}), "startIndex": s, "endIndex": e, **named.extra}
                       for seg, s, e in named.spans]
             group["namedRanges"].append({"namedRangeId": named.range_id, "name": named.name, "ranges": ranges})
         return groups
@@ -194,7 +197,7 @@ class Tab:
 
     # --- styles and lists ---------------------------------------------------------------------
     def levels(self, list_id: str) -> list[dict]:
-        return self.lists[list_id].setdefault("listProperties", {}).setdefault("nestingLevels", [])
+        return self.lists[list_id].get("listProperties", {}).get("nestingLevels", [])
 
     def add_list(self, preset: str) -> str:
         list_id = new_id("kix.")
