@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .detection import Detection, DetectionSettings, classify
 from .events import CalendarEvent
-from .occurrences import Occurrence, expand
+from .occurrences import Occurrence, RecurrenceError, expand_bounded
 from .people import Directory
 
 
@@ -28,13 +28,19 @@ def _declined(event: CalendarEvent) -> bool:
     return any(a.response_status == "declined" for a in event.attendees if not a.resource)
 
 
-def find_pairs(events: list[CalendarEvent], manager: str, directory: Directory,
-               settings: DetectionSettings, start: datetime, end: datetime,
-               ) -> tuple[list[PairMeetings], dict[str, Detection]]:
-    """The pairs in which ``manager`` is the manager, with meetings overlapping [start, end).
+@dataclass(frozen=True)
+class Found:
+    """The pairs found in a calendar, each event's detection, and the series that could not be
+    expanded (or only in part), with why."""
 
-    Also returns the detection of every series or single event, for reporting.
-    """
+    pairs: list[PairMeetings]
+    detections: dict[str, Detection]
+    problems: list[str]
+
+
+def find_pairs(events: list[CalendarEvent], manager: str, directory: Directory,
+               settings: DetectionSettings, start: datetime, end: datetime) -> Found:
+    """The pairs in which ``manager`` is the manager, with meetings overlapping [start, end)."""
     exceptions: dict[str, list[CalendarEvent]] = {}
     masters = []
     for event in events:
@@ -43,6 +49,7 @@ def find_pairs(events: list[CalendarEvent], manager: str, directory: Directory,
         else:
             masters.append(event)
     detections: dict[str, Detection] = {}
+    problems: list[str] = []
     pairs: dict[tuple[str, str], tuple[list[str], list[Occurrence]]] = {}
     for event in masters:
         detection = classify(event, directory, settings)
@@ -50,14 +57,21 @@ def find_pairs(events: list[CalendarEvent], manager: str, directory: Directory,
         if not detection.is_one_on_one or detection.manager_email != manager:
             continue
         own = exceptions.get(event.id, [])
+        try:
+            expansion = expand_bounded(event, own, start, end)
+        except RecurrenceError as error:
+            problems.append(f"a one-on-one series was skipped: {error}")
+            continue
+        if expansion.cut_short:
+            problems.append(f"a one-on-one series was cut short: {expansion.cut_short}")
         meetings = [
             replace(m, cancelled=True) if not m.cancelled and _declined_instance(m, own) else m
-            for m in expand(event, own, start, end)]
+            for m in expansion.occurrences]
         ids, found = pairs.setdefault((detection.manager_email, detection.report_email), ([], []))
         ids.append(event.id)
         found.extend(meetings)
-    return ([PairMeetings(m, r, tuple(ids), tuple(sorted(found, key=lambda o: o.start)))
-             for (m, r), (ids, found) in sorted(pairs.items())], detections)
+    return Found([PairMeetings(m, r, tuple(ids), tuple(sorted(found, key=lambda o: o.start)))
+                  for (m, r), (ids, found) in sorted(pairs.items())], detections, problems)
 
 
 def _declined_instance(meeting: Occurrence, exceptions: list[CalendarEvent]) -> bool:

@@ -150,10 +150,11 @@ class ManagerSync:
         state.events = events
         now = self.clock.now()
         run = Run(manager, self.workspace, directory, now, result)
-        pairs, _ = find_pairs(list(events.values()), manager, directory,
-                              self.settings.detection, now - LOOKBACK,
-                              now + self.settings.lookahead)
+        found = find_pairs(list(events.values()), manager, directory, self.settings.detection,
+                           now - LOOKBACK, now + self.settings.lookahead)
+        pairs = found.pairs
         result.pairs = len(pairs)
+        result.problems += found.problems
         gatherer = Gatherer(self.store, self.template, self.settings) if gather else None
         for pair in pairs:
             try:

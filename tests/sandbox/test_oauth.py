@@ -21,8 +21,7 @@ from google_auth_oauthlib.flow import Flow
 from googleapiclient.errors import HttpError
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
-from flask_app.adapters.google.clients import (GoogleEndpoints, build_service,
-                                               delegated_credentials, oauth_credentials)
+from flask_app.adapters.google.clients import GoogleEndpoints, build_service, oauth_credentials
 from workspace_sandbox.oauth.clients import WEB_CLIENT_ID, WEB_CLIENT_SECRET
 
 AUTH = "https://www.googleapis.com/auth/"
@@ -32,6 +31,12 @@ CALENDAR = AUTH + "calendar"
 ADMIN = "fatima.haddad@example.com"
 CALLBACK = "http://127.0.0.1:8765/oauth/callback"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+
+def delegated_credentials(info: dict, subject: str, scopes: list[str]):
+    """A service account acting for ``subject``, as google-auth does it."""
+    return service_account.Credentials.from_service_account_info(
+        info, scopes=scopes).with_subject(subject)
 
 
 @pytest.fixture

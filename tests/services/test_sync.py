@@ -87,3 +87,20 @@ def test_two_pairs_of_one_manager(world):
     world.google.put_event(weekly("af", ANA, FANG, MONDAY + timedelta(days=2, hours=3)))
     result = world.run()
     assert result.pairs == 2 and result.docs_created == 2
+
+
+def test_a_series_repeating_every_second_does_not_hang_the_sync(world):
+    from dataclasses import replace
+    world.google.put_event(replace(weekly("storm", ANA, FANG, MONDAY + timedelta(hours=3)),
+                                   recurrence=("RRULE:FREQ=SECONDLY",)))
+    result = world.run()
+    assert result.pairs == 1  # Ana / Bo only: a series every second is not a one-on-one
+
+
+def test_a_one_on_one_whose_recurrence_cannot_be_read_is_reported(world):
+    from dataclasses import replace
+    world.google.put_event(replace(weekly("broken", ANA, FANG, MONDAY + timedelta(hours=3)),
+                                   recurrence=("RRULE:FREQ=WEEKLY;BYDAY=XX",)))
+    result = world.run()
+    assert result.pairs == 1 and not result.failed
+    assert any("a one-on-one series was skipped" in p for p in result.problems), result.problems
