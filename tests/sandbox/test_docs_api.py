@@ -423,3 +423,20 @@ def test_readers_see_a_preview_and_suggestions_are_shown_inline_only(sandbox, do
     assert preview_of_suggestions.value.resp.status == 400
     assert inline["suggestionsViewMode"] == "SUGGESTIONS_INLINE"
     assert inline["body"]["content"][1]["paragraph"]["elements"][0]["textRun"]["suggestedInsertionIds"] == ["suggest.abc"]
+
+
+VALIDATIONS = sorted(p for p in (MUTATIONS.parent / "validation").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", VALIDATIONS, ids=lambda p: p.name)
+def test_a_validated_batch_at_its_target_revision_gives_what_google_gave(sandbox, case):
+    before = json.loads((MUTATIONS / "T1_insert_text_start" / "before.json").read_text(encoding="utf-8"))
+    compiled = json.loads((case / "compiled_request.json").read_text(encoding="utf-8"))
+    after = json.loads((case / "after.json").read_text(encoding="utf-8"))
+    imported = control(sandbox, "/import", user=ANA, document=before)
+    docs = service(sandbox, "docs", ANA, scopes=(DOCUMENTS,))
+
+    write(docs, imported["documentId"], compiled["requests"], targetRevisionId=imported["revisionId"])
+    got = docs.documents().get(documentId=imported["documentId"], includeTabsContent=True).execute()
+
+    assert normalise(got)["tabs"] == normalise(after)["tabs"]
