@@ -3,11 +3,12 @@ images, headers, footers, footnotes, page and section breaks, positioned objects
 
 What each makes is what the mutation captures show (S1, S2, O1, O2, O4, S8); where Google forbids
 a place (a footnote in a header, a page break in a table) the refusal uses the reference's own
-sentence. Unconfirmed (wording not seen in a Google answer): those refusals, and the messages for
-a table start location that is no table's start, a cell location out of the table, a missing or second
-header or footer type, an unknown header, footer or positioned object, an image URI Google
-could not fetch (the wording Google gives for that), and a table of no rows or columns. A new
-section's style copies the section it splits, its own headers and footers aside (unconfirmed).
+sentence, and an image URI that cannot be fetched gets the message Google gives a failed fetch.
+Unconfirmed (wording not seen in a Google answer): those refusals, and the messages for a table
+start location that is no table's start, a cell location out of the table, a missing or second
+header or footer type, an unknown header, footer or positioned object, and a table of no rows or
+columns. A new section's style copies the section it splits, its own headers and footers aside
+(unconfirmed).
 """
 from __future__ import annotations
 
@@ -35,11 +36,11 @@ def _in_footnote(segment: Segment) -> bool:
     return segment.segment_id in segment.tab.footnotes
 
 
-def _body_only(req: Request, segment: Segment, index: int, what: str, table_too: bool = True) -> None:
-    """Refuse a place outside the body (and, for `table_too`, inside a table)."""
+def _body_only(req: Request, segment: Segment, index: int, what: str) -> None:
+    """Refuse a place outside the body or inside a table."""
     if segment.segment_id:
         raise req.fail(f"{what} cannot be inserted inside a footnote, header or footer.")
-    if table_too and segment.layout.in_table(segment.position(index)):
+    if segment.layout.in_table(segment.position(index)):
         raise req.fail(f"{what} cannot be inserted inside a table.")
 
 
@@ -211,12 +212,11 @@ def _deleter(kind: str) -> Callable[[Edit, Request, dict], dict]:
         segments = getattr(tab, kind + "s")
         if segment_id not in segments:
             raise req.fail(f"The {kind} with ID {segment_id} was not found.")
-        del segments[segment_id]
+        tab.drop_segment(segments, segment_id)
         for pos in [0] + [p for p, char in enumerate(tab.body.chars) if p and char.kind == SECTION]:
             style = _owner_style(tab, pos)
             if segment_id in style.values():
                 _set_owner_style(tab, pos, {k: v for k, v in style.items() if v != segment_id})
-        tab.drop_ranges_in(segment_id)
         return {}
     return delete
 

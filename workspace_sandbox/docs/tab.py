@@ -181,16 +181,18 @@ class Tab:
         for char in removed:
             if char.kind == "footnoteReference":
                 footnote_id = char.item.data.get("footnoteId")
-                self.footnotes.pop(footnote_id, None)
-                self.drop_ranges_in(footnote_id)
+                self.drop_segment(self.footnotes, footnote_id)
             elif char.kind == "inlineObjectElement":
                 self.inline_objects.pop(char.item.data.get("inlineObjectId"), None)
             elif char.para is not None:
                 for object_id in char.para.extra.get("positionedObjectIds", []):
                     self.positioned_objects.pop(object_id, None)
 
-    def drop_ranges_in(self, segment_id: str) -> None:
-        """Forget the named ranges' pieces in a segment that is gone (and ranges left empty)."""
+    def drop_segment(self, segments: dict[str, Segment], segment_id: str) -> None:
+        """Remove a header, footer or footnote with what it held and the named ranges' pieces in it."""
+        segment = segments.pop(segment_id, None)
+        if segment is not None:
+            self.forget(segment.chars)
         for named in self.named:
             named.spans = [span for span in named.spans if span[0] != segment_id]
         self.named = [named for named in self.named if named.spans]
