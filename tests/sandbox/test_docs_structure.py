@@ -147,7 +147,8 @@ def test_styles_and_bullets_over_a_table_reach_the_cells():
         {"updateTextStyle": {"range": {"startIndex": 1, "endIndex": 28}, "textStyle": {"bold": True}, "fields": "bold"}},
         {"updateParagraphStyle": {"range": {"startIndex": 11, "endIndex": 12}, "paragraphStyle": {"alignment": "CENTER"},
                                   "fields": "alignment"}},
-        {"createParagraphBullets": {"range": {"startIndex": 11, "endIndex": 14}, "bulletPreset": "BULLET_DISC_CIRCLE_SQUARE"}}])
+        {"createParagraphBullets": {"range": {"startIndex": 11, "endIndex": 14},
+                                    "bulletPreset": "BULLET_DISC_CIRCLE_SQUARE"}}])
 
     cell = document.to_json()["body"]["content"][3]["table"]["tableRows"][0]["tableCells"][0]["content"][0]
     assert cell["paragraph"]["elements"][0]["textRun"]["textStyle"] == {"bold": True}
@@ -391,7 +392,8 @@ def test_replace_all_text_covers_every_tab_unless_told_which():
                                                  "tabsCriteria": {"tabIds": ["t.1"]}}}])
 
     full = document.to_json(include_tabs_content=True)
-    assert everywhere == {"replaceAllText": {"occurrencesChanged": 2}} and only == {"replaceAllText": {"occurrencesChanged": 1}}
+    assert everywhere == {"replaceAllText": {"occurrencesChanged": 2}}
+    assert only == {"replaceAllText": {"occurrencesChanged": 1}}
     assert outline(full["tabs"][0]["childTabs"][0]["documentTab"]["body"]["content"])[0][2] == "Child TAB\n"
     assert outline(full["tabs"][0]["documentTab"]["body"]["content"])[0][2] == "First page\n"
 
@@ -541,7 +543,8 @@ def test_a_positioned_object_is_deleted_from_its_paragraph_and_the_tab():
 
 @pytest.mark.parametrize("kind", ["insertPerson", "insertRichLink", "insertDate", "mergeTableCells", "addDocumentTab"])
 def test_a_request_kind_the_model_does_not_make_is_refused_by_name(kind):
-    assert refused(table_doc(), [{kind: {}}]) == f"Invalid requests[0].{kind}: the Workspace sandbox does not support {kind}"
+    assert refused(table_doc(), [{kind: {}}]) == \
+        f"Invalid requests[0].{kind}: the Workspace sandbox does not support {kind}"
 
 
 def test_the_text_of_a_document_is_every_tabs_body_text():

@@ -12,7 +12,8 @@ from dataclasses import replace
 from workspace_sandbox.docs import html as docs_html
 from workspace_sandbox.docs import render
 from workspace_sandbox.docs.batch_update import apply_request
-from workspace_sandbox.docs.elements import HEADINGS, LINK_COLOR, SECTION, TEXT_FIELDS, Char, Para, mark, new_id, ordered
+from workspace_sandbox.docs.elements import (
+    HEADINGS, LINK_COLOR, SECTION, TEXT_FIELDS, Char, Para, mark, new_id, ordered)
 from workspace_sandbox.docs.layout import Span
 from workspace_sandbox.docs.lists import CHECKBOX, preset_levels
 from workspace_sandbox.docs.requests import DocsRequestError, Edit, strip_controls

@@ -4,9 +4,10 @@ edits that add or remove rows and columns (merged cells count by their spans).
 A new table's shape is Google's (S1 capture): columns evenly distributed, rows with a zero
 minimum height, cells padded 5pt with one empty paragraph in the fully spelt-out style below; the
 cells' newlines look like the text the table was inserted at (a table put in a heading keeps the
-heading's font size; that this holds for every named style and text style is unconfirmed). A new row or column copies the styles of the row or column it is put next
-to, with empty paragraphs styled like the reference cells' first paragraphs (unconfirmed for
-bullets, which are not copied, and for merged cells, whose spans are not extended).
+heading's font size; that this holds for every named style and text style is unconfirmed). A new
+row or column copies the styles of the row or column it is put next to, with empty paragraphs
+styled like the reference cells' first paragraphs (unconfirmed for bullets, which are not copied,
+and for merged cells, whose spans are not extended).
 """
 from __future__ import annotations
 
