@@ -38,7 +38,7 @@ class Query:
 
 
 def _position(tx) -> int:
-    return tx.counters("cal.change").get("cal.change", 0)
+    return tx.counter("cal.change")
 
 
 def _horizon_days(tx) -> int:

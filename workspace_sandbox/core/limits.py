@@ -32,8 +32,8 @@ def charge(tx: Tx, method_id: str, user: str, project: str) -> None:
     group = quota_group(method_id)
     limits = {**DEFAULT_QUOTAS.get(group, {}), **tx.setting("quotas", {}).get(group, {})}
     minute = int(tx.now().timestamp() // 60)
-    user_count = tx.add(f"quota:{group}:{minute}:user:{user}")
-    project_count = tx.add(f"quota:{group}:{minute}:project:{project}")
+    user_count = tx.use_quota(group, minute, f"user:{user}")
+    project_count = tx.use_quota(group, minute, f"project:{project}")
     api = method_id.split(".")[0]
     if user_count > limits.get("per_user", float("inf")):
         raise _over(api, group, "user", "userRateLimitExceeded")

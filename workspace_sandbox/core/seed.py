@@ -6,7 +6,7 @@ import importlib
 import secrets
 from pathlib import Path
 
-from workspace_sandbox.core.world import World
+from workspace_sandbox.core.world import FORMAT, World
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 DOMAIN = "example.com"
@@ -26,6 +26,7 @@ def seed_world(world: World, *, empty: bool = False, seed_dir: Path = SEED_DIR) 
     with world.transaction() as tx:
         tx.set_setting("seeded_at", tx.now().isoformat())
         tx.set_setting("world_id", secrets.token_hex(8))
+        tx.set_setting("format", FORMAT)  # its files are indexed as they are made
         tx.set_setting("domain", DOMAIN)
         for entry in SEEDERS:
             module, function = entry.split(":")

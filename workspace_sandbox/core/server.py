@@ -9,14 +9,20 @@ import threading
 from pathlib import Path
 
 import requests
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from workspace_sandbox.core.app import create_sandbox_app
 from workspace_sandbox.core.tls import ensure_certificates
-from workspace_sandbox.core.world import World
+from workspace_sandbox.core.world import FORMAT, World
 
 log = logging.getLogger(__name__)
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+class _KeepAlive(WSGIRequestHandler):
+    """HTTP/1.1: clients keep their connection open between calls, as with Google."""
+
+    protocol_version = "HTTP/1.1"
 
 
 class SandboxServer:
@@ -29,11 +35,13 @@ class SandboxServer:
     def __init__(self, folder: str | Path, host: str = "127.0.0.1", port: int = 0):
         self.folder = Path(folder)
         self.world = World(self.folder / "world.sqlite")
+        _upgrade(self.world)
         self.ca_file, cert, key = ensure_certificates(self.folder / "tls")
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         self.app = create_sandbox_app(self.world)
-        self._server = make_server(host, port, self.app, threaded=True, ssl_context=context)
+        self._server = make_server(host, port, self.app, threaded=True, ssl_context=context,
+                                   request_handler=_KeepAlive)
         self.url = f"https://{host}:{self._server.server_port}"
         self.app.config["BASE_URL"] = self.url
         self._thread: threading.Thread | None = None
@@ -61,6 +69,15 @@ class SandboxServer:
         info = running_sandbox(self.folder, check=False)
         if info and info["url"] == self.url:
             (self.folder / "server.json").unlink(missing_ok=True)
+
+
+def _upgrade(world: World) -> None:
+    """Bring a world kept from an earlier version of the sandbox up to date."""
+    from workspace_sandbox.drive.access import index_files
+    with world.transaction() as tx:
+        if tx.setting("format", 1) < FORMAT:
+            index_files(tx)
+            tx.set_setting("format", FORMAT)
 
 
 def running_sandbox(folder: str | Path, *, check: bool = True) -> dict | None:

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+FORMAT = 2  # what a world holds: 2 = Drive files indexed by app properties and parents
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
     kind TEXT NOT NULL,
@@ -22,7 +24,17 @@ CREATE TABLE IF NOT EXISTS objects (
     PRIMARY KEY (kind, key)
 );
 CREATE INDEX IF NOT EXISTS objects_parent ON objects (kind, parent);
+CREATE TABLE IF NOT EXISTS refs (
+    kind TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (kind, name, value, key)
+);
+CREATE INDEX IF NOT EXISTS refs_key ON refs (kind, key);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS quota_use (
+    grp TEXT NOT NULL, minute INTEGER NOT NULL, who TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (grp, minute, who)
+);
+CREATE INDEX IF NOT EXISTS quota_use_minute ON quota_use (minute);
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -46,7 +58,21 @@ class Tx:
 
     def delete(self, kind: str, key: str) -> bool:
         cur = self._conn.execute("DELETE FROM objects WHERE kind = ? AND key = ?", (kind, key))
+        self._conn.execute("DELETE FROM refs WHERE kind = ? AND key = ?", (kind, key))
         return cur.rowcount > 0
+
+    def index(self, kind: str, key: str, refs) -> None:
+        """Make ``key`` findable by each ``(name, value)`` in ``refs`` (replacing what it had)."""
+        self._conn.execute("DELETE FROM refs WHERE kind = ? AND key = ?", (kind, key))
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO refs (kind, name, value, key) VALUES (?, ?, ?, ?)",
+            [(kind, name, value, key) for name, value in refs])
+
+    def lookup(self, kind: str, name: str, value: str) -> list[str]:
+        """The keys indexed under ``(name, value)``, in key order."""
+        return [row[0] for row in self._conn.execute(
+            "SELECT key FROM refs WHERE kind = ? AND name = ? AND value = ? ORDER BY key",
+            (kind, name, value))]
 
     def items(self, kind: str, parent: str | None = None) -> list[tuple[str, dict]]:
         """All objects of a kind (optionally with one parent), ordered by key."""
@@ -75,6 +101,21 @@ class Tx:
             "INSERT INTO counters (name, value) VALUES (?, ?) "
             "ON CONFLICT(name) DO UPDATE SET value = value + ?", (name, amount, amount))
         return self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0]
+
+    def counter(self, name: str) -> int:
+        """A named counter's value (0 before its first increment)."""
+        row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else 0
+
+    def use_quota(self, group: str, minute: int, who: str) -> int:
+        """Count one call of ``who`` against ``group`` in ``minute``; the count so far. Minutes
+        before the last two are forgotten, so the table stays as small as the organisation."""
+        self._conn.execute(
+            "INSERT INTO quota_use (grp, minute, who, count) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT(grp, minute, who) DO UPDATE SET count = count + 1", (group, minute, who))
+        self._conn.execute("DELETE FROM quota_use WHERE minute < ?", (minute - 1,))
+        return self._conn.execute("SELECT count FROM quota_use WHERE grp = ? AND minute = ? AND "
+                                  "who = ?", (group, minute, who)).fetchone()[0]
 
     def counters(self, prefix: str) -> dict[str, int]:
         rows = self._conn.execute(
@@ -150,5 +191,7 @@ class World:
         """Forget everything (objects, counters, settings)."""
         with self.transaction() as tx:
             tx._conn.execute("DELETE FROM objects")
+            tx._conn.execute("DELETE FROM refs")
+            tx._conn.execute("DELETE FROM quota_use")
             tx._conn.execute("DELETE FROM counters")
             tx._conn.execute("DELETE FROM settings")

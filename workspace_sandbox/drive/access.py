@@ -123,7 +123,18 @@ def resolve(tx: Tx, user: str, file_id: str) -> str:
 
 
 def save(tx: Tx, record: dict) -> None:
+    """Store a file, findable by any app's properties and its parents (see Tx.lookup)."""
     tx.put("drive.file", record["id"], record)
+    tx.index("drive.file", record["id"],
+             [("appProperty", f"{k}={v}") for mine in record.get("appProperties", {}).values()
+              for k, v in mine.items()]
+             + [("parent", parent) for parent in record.get("parents", [])])
+
+
+def index_files(tx: Tx) -> None:
+    """Index every file again (a world written before files were indexed)."""
+    for _, record in tx.items("drive.file"):
+        save(tx, record)
 
 
 def touch(tx: Tx, record: dict, user: str) -> None:

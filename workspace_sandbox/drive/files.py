@@ -318,8 +318,9 @@ def files_delete(call: Call) -> None:
 def _delete_tree(tx: Tx, record: dict) -> None:
     """Delete a file and, for a folder, everything in it its owner owns (as Drive does)."""
     if record["mimeType"] == FOLDER:
-        for _, child in tx.items("drive.file"):
-            if record["id"] in child.get("parents", []) and child["owner"] == record["owner"]:
+        for key in tx.lookup("drive.file", "parent", record["id"]):
+            child = tx.get("drive.file", key)
+            if child and child["owner"] == record["owner"]:
                 _delete_tree(tx, child)
     tx.delete("drive.file", record["id"])
     tx.delete("drive.content", record["id"])

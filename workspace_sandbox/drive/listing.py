@@ -173,6 +173,16 @@ def _listed(call: Call, record: dict, corpora: str) -> bool:
                p.get("allowFileDiscovery") for p in record.get("permissions", []))
 
 
+def _candidates(tx, needs: frozenset, root: str):
+    """The files a query can match: those its required index entries name, or every file."""
+    if not needs:
+        return [record for _, record in tx.items("drive.file")]
+    keys = set.intersection(*(
+        set(tx.lookup("drive.file", name, root if (name, value) == ("parent", "root") else value))
+        for name, value in needs))
+    return [record for record in (tx.get("drive.file", key) for key in sorted(keys)) if record]
+
+
 def list_files(call: Call) -> tuple[list[dict], str | None]:
     """One page of the files the caller's query selects, and the next page's token."""
     params = call.params
@@ -184,7 +194,7 @@ def list_files(call: Call) -> tuple[list[dict], str | None]:
     spaces = {s.strip() for s in params.get("spaces", "drive").split(",")}
     found = []
     if "drive" in spaces:
-        for _, record in call.tx.items("drive.file"):
+        for record in _candidates(call.tx, matches.needs, root):
             if not _listed(call, record, corpora) or not app_sees(
                     call.tx, "drive", call.scopes, call.client_id, call.user, record):
                 continue

@@ -1,6 +1,6 @@
 """Drive v3's search language (``files.list`` ``q``): a tokenizer and a recursive-descent parser.
 
-``compile_query(text)`` returns a predicate over a file's facts (indexable by the field names
+``compile_query(text)`` returns a query: a predicate over a file's facts (indexable by the field names
 below). Anything Google would refuse (bad syntax, an operator a field does not take, a value of
 the wrong type) is answered like Google: 400 "Invalid Value", reason invalid, location q.
 """
@@ -95,34 +95,42 @@ class _Parser:
             return True
         return False
 
-    def parse(self) -> Predicate:
-        predicate = self.disjunction()
+    def parse(self) -> Query:
+        predicate, needs = self.disjunction()
         self.take("end")
-        return predicate
+        return Query(predicate, needs)
 
-    def disjunction(self) -> Predicate:
+    def disjunction(self) -> tuple[Predicate, frozenset]:
         parts = [self.conjunction()]
         while self.accept("word", "or"):
             parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else (lambda f: any(p(f) for p in parts))
+        if len(parts) == 1:
+            return parts[0]
+        predicates = [p for p, _ in parts]
+        return (lambda f: any(p(f) for p in predicates),
+                frozenset.intersection(*(needs for _, needs in parts)))
 
-    def conjunction(self) -> Predicate:
+    def conjunction(self) -> tuple[Predicate, frozenset]:
         parts = [self.negation()]
         while self.accept("word", "and"):
             parts.append(self.negation())
-        return parts[0] if len(parts) == 1 else (lambda f: all(p(f) for p in parts))
+        if len(parts) == 1:
+            return parts[0]
+        predicates = [p for p, _ in parts]
+        return (lambda f: all(p(f) for p in predicates),
+                frozenset.union(*(needs for _, needs in parts)))
 
-    def negation(self) -> Predicate:
+    def negation(self) -> tuple[Predicate, frozenset]:
         if self.accept("word", "not"):
-            inner = self.negation()
-            return lambda f: not inner(f)
+            inner, _ = self.negation()
+            return (lambda f: not inner(f)), frozenset()
         if self.accept("punct", "("):
             inner = self.disjunction()
             self.take("punct", ")")
             return inner
         return self.term()
 
-    def term(self) -> Predicate:
+    def term(self) -> tuple[Predicate, frozenset]:
         token = self.peek()
         if token.kind == "string":
             self.at += 1
@@ -131,12 +139,16 @@ class _Parser:
             if field not in COLLECTIONS:
                 raise invalid_value("q")
             value = token.value if field == "parents" else token.value.lower()
-            return lambda f: value in f[field]
+            needs = frozenset({("parent", value)}) if field == "parents" else frozenset()
+            return (lambda f: value in f[field]), needs
         field = self.take("word").value
         if field == "sharedWithMe":
-            return lambda f: f["sharedWithMe"]
+            return (lambda f: f["sharedWithMe"]), frozenset()
         if field in MAPS:
             return self.has(field)
+        return self.comparison(field), frozenset()
+
+    def comparison(self, field: str) -> Predicate:
         op = self.operator()
         if field in STRING_FIELDS:
             if op not in STRING_FIELDS[field]:
@@ -164,7 +176,7 @@ class _Parser:
             return token.value
         raise invalid_value("q")
 
-    def has(self, field: str) -> Predicate:
+    def has(self, field: str) -> tuple[Predicate, frozenset]:
         self.take("word", "has")
         self.take("punct", "{")
         self.take("word", "key")
@@ -175,7 +187,9 @@ class _Parser:
         self.take("op", "=")
         value = self.take("string").value
         self.take("punct", "}")
-        return lambda f: f[field].get(key) == value
+        needs = frozenset({("appProperty", f"{key}={value}")}) if field == "appProperties" \
+            else frozenset()
+        return (lambda f: f[field].get(key) == value), needs
 
 
 def _compare_string(field: str, op: str, value: str) -> Predicate:
@@ -218,8 +232,21 @@ def _compare_time(field: str, op: str, moment: datetime) -> Predicate:
     return check
 
 
-def compile_query(text: str) -> Predicate:
-    """A predicate for a ``q`` string (an empty one matches everything)."""
+@dataclass(frozen=True)
+class Query:
+    """A compiled ``q``: the predicate, and what every match must have in the world's index
+    (``("appProperty", "key=value")`` or ``("parent", folder id)``), so that a listing reads
+    only those files instead of every file in the world."""
+
+    matches: Predicate
+    needs: frozenset
+
+    def __call__(self, facts: Any) -> bool:
+        return self.matches(facts)
+
+
+def compile_query(text: str) -> Query:
+    """A compiled ``q`` string (an empty one matches everything)."""
     if not text.strip():
-        return lambda f: True
+        return Query(lambda f: True, frozenset())
     return _Parser(tokenize(text)).parse()
