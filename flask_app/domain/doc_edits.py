@@ -8,7 +8,7 @@ same batch.
 """
 from __future__ import annotations
 
-from .docs_requests import SectionWrite
+from .section_requests import SectionWrite
 from .document import utf16_len
 
 OWN_PREFIX = "coach."
@@ -23,7 +23,7 @@ class DocEdits:
         self.requests: list[dict] = []
 
     def insert(self, index: int, write: SectionWrite, *, unbullet: bool = False) -> None:
-        """Add a section written by ``docs_requests.section_requests`` at ``index``.
+        """Add a section written by ``section_requests.section_requests`` at ``index``.
 
         ``unbullet``: the paragraph at ``index`` is a list item, whose bullet the inserted
         paragraphs would otherwise copy.

@@ -2,7 +2,7 @@
 
 Drive's HTML import has no checklists, so checkbox items become ordinary list items that
 start with "☐ ". A doc created this way shows ☐ characters, not Docs checkboxes; sections
-added later through the Docs API (see docs_requests) get real checkboxes.
+added later through the Docs API (see section_requests) get real checkboxes.
 """
 
 from __future__ import annotations

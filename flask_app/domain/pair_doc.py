@@ -15,7 +15,7 @@ from typing import Callable
 
 from .agenda import section_title
 from .doc_edits import DocEdits
-from .docs_requests import section_requests
+from .section_requests import section_requests
 from .document import Block, DocumentModel, Run, utf16_len
 from .occurrences import Occurrence
 from .records import EDITED

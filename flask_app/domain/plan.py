@@ -42,7 +42,7 @@ from typing import Iterable
 from .agenda import human_date
 from .concrete import check_success
 from .doc_edits import DocEdits
-from .docs_requests import section_requests
+from .section_requests import section_requests
 from .document import Block, DocumentModel, Run, clean_text
 from .notes import MeetingNotes
 from .snapshot import DocSnapshot, fingerprint_lines

@@ -10,7 +10,7 @@ from datetime import datetime
 from ..domain.agenda import AgendaContext, AgendaTemplate
 from ..domain.occurrences import Occurrence
 from ..domain.pair_doc import Written, compose, header_model
-from ..domain.planning import PairMeetings
+from ..domain.pairs import PairMeetings
 from ..domain.records import MeetingRecord, PairRecord
 from ..errors import Conflict, NotFound
 from . import pair_docs

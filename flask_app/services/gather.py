@@ -16,7 +16,7 @@ from ..domain.carry import refresh_requests
 from ..domain.notes import read_meeting
 from ..domain.occurrences import Occurrence
 from ..domain.plan import PlanEntry
-from ..domain.planning import PairMeetings
+from ..domain.pairs import PairMeetings
 from ..domain.records import MeetingRecord, PairRecord
 from ..domain.sections import placed_sections
 from ..domain.snapshot import DocSnapshot, fingerprint_lines

@@ -6,7 +6,7 @@ import hashlib
 import logging
 
 from ..domain.plan import PlanEntry, compose_plan
-from ..domain.planning import PairMeetings
+from ..domain.pairs import PairMeetings
 from ..domain.records import PlanEntryRecord, PlanRecord
 from ..errors import Conflict, PermissionDenied
 from ..ports import Drive, Store

@@ -24,7 +24,7 @@ from ..domain.agenda import AgendaTemplate
 from ..domain.detection import DetectionSettings
 from ..domain.events import CalendarEvent
 from ..domain.people import Directory
-from ..domain.planning import PairMeetings, find_pairs
+from ..domain.pairs import PairMeetings, find_pairs
 from ..domain.records import ManagerState, MeetingRecord, PairRecord
 from ..domain.snapshot import DocSnapshot
 from ..errors import GoogleApiError, SyncTokenExpired

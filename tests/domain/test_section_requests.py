@@ -9,7 +9,7 @@ import pytest
 
 from flask_app.adapters.templates import load_template
 from flask_app.domain.agenda import AgendaContext, OpenItem
-from flask_app.domain.docs_requests import section_requests
+from flask_app.domain.section_requests import section_requests
 from flask_app.domain.document import Block, DocumentModel, Run, utf16_len
 from flask_app.domain.html import to_html
 from workspace_sandbox.docs.document import Document
