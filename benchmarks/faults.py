@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the rounds live in tests/
 
-from tests.conftest import SandboxControl  # noqa: E402
+from tests.conftest import LocalSandbox  # noqa: E402
 from tests.faults.harness import FaultWorld, Tally  # noqa: E402
 from tests.faults.machine import rounds  # noqa: E402
 from workspace_sandbox import SandboxServer  # noqa: E402
@@ -31,7 +31,7 @@ def main(count: int = 1000, steps: int = 8) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
         server = SandboxServer(Path(folder) / "sandbox").start()
-        world = FaultWorld(SandboxControl(server), Path(folder), tally)
+        world = FaultWorld(LocalSandbox(server), Path(folder), tally)
         try:
             rounds(world, count, steps)
         except AssertionError as failure:

@@ -8,7 +8,7 @@ import pytest
 from workspace_sandbox import SandboxClient, SandboxServer, seed_world
 
 
-class SandboxControl(SandboxClient):
+class LocalSandbox(SandboxClient):
     """The control plane of the tests' sandbox, with its server and world at hand."""
 
     def __init__(self, server: SandboxServer):
@@ -41,18 +41,18 @@ def pin_clock(world) -> None:
 
 
 @pytest.fixture
-def sandbox(sandbox_server) -> SandboxControl:
+def sandbox(sandbox_server) -> LocalSandbox:
     """A running sandbox, freshly seeded with the demo organisation, its clock pinned."""
     seed_world(sandbox_server.world)
     pin_clock(sandbox_server.world)
-    return SandboxControl(sandbox_server)
+    return LocalSandbox(sandbox_server)
 
 
 @pytest.fixture
-def empty_sandbox(sandbox_server) -> SandboxControl:
+def empty_sandbox(sandbox_server) -> LocalSandbox:
     """A running sandbox with no people, events or files (only its OAuth clients)."""
     seed_world(sandbox_server.world, empty=True)
-    return SandboxControl(sandbox_server)
+    return LocalSandbox(sandbox_server)
 
 
 class WorldClock:
@@ -69,7 +69,7 @@ class WorldClock:
 class CoachHarness:
     """The service wired to a sandbox by the composition root, with the sandbox's clock."""
 
-    def __init__(self, sandbox: SandboxControl, instance_dir, **settings):
+    def __init__(self, sandbox: LocalSandbox, instance_dir, **settings):
         from flask_app.bootstrap import build
         from flask_app.config import load_settings
 

@@ -23,7 +23,7 @@ from flask_app.config import load_settings
 from flask_app.domain.document import utf16_len
 from flask_app.services.pair_docs import PAIR_PROPERTY
 from flask_app.services.plans import PLAN_PROPERTY
-from tests.conftest import SandboxControl, WorldClock, pin_clock
+from tests.conftest import LocalSandbox, WorldClock, pin_clock
 from workspace_sandbox import seed_world
 
 MANAGERS = ("ana.silva@example.com", "fang.wang@example.com")
@@ -70,7 +70,7 @@ class _Tracebacks(logging.Handler):
 class FaultWorld:
     """One sandbox and the service on it, stepped through a round at a time."""
 
-    def __init__(self, sandbox: SandboxControl, folder, tally: Tally, seed: int = 0):
+    def __init__(self, sandbox: LocalSandbox, folder, tally: Tally, seed: int = 0):
         self.sandbox, self.folder, self.tally = sandbox, folder, tally
         self.random = random.Random(seed)
         self._tracebacks = _Tracebacks()

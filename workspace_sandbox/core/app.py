@@ -7,7 +7,7 @@ from flask import Flask, jsonify, request
 
 from workspace_sandbox.core import front as api
 
-from workspace_sandbox.core import control
+from workspace_sandbox.core import control_plane
 from workspace_sandbox.core.errors import ApiError
 from workspace_sandbox.core.world import World
 
@@ -16,7 +16,7 @@ API_MODULES = (
     "workspace_sandbox.oauth.endpoints", "workspace_sandbox.directory.api",
     "workspace_sandbox.drive.files", "workspace_sandbox.drive.permissions",
     "workspace_sandbox.drive.batch", "workspace_sandbox.docs.api",
-    "workspace_sandbox.calendar.api", "workspace_sandbox.calendar.control",
+    "workspace_sandbox.calendar.api", "workspace_sandbox.calendar.control_plane",
 )
 
 
@@ -25,7 +25,7 @@ def create_sandbox_app(world: World) -> Flask:
     app = Flask("workspace_sandbox")
     app.config["WORLD"] = world
     app.register_error_handler(ApiError, lambda error: (jsonify(error.body()), error.code))
-    app.register_blueprint(control.bp)
+    app.register_blueprint(control_plane.bp)
     for name in API_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "bp"):

@@ -25,7 +25,7 @@ from workspace_sandbox.core.front import Call, handles
 from workspace_sandbox.core.errors import ApiError, SeedError
 from workspace_sandbox.oauth.clients import is_delegated
 from workspace_sandbox.core.world import Tx
-from workspace_sandbox.core.control import world
+from workspace_sandbox.core.control_plane import world
 
 bp = Blueprint("sandbox_directory", __name__, url_prefix="/_sandbox/directory")
 

@@ -23,7 +23,7 @@ from workspace_sandbox.docs.document import Document, DocsRequestError
 from workspace_sandbox.drive.access import GOOGLE_DOC, Access, can
 from workspace_sandbox.drive.files import create_google_doc, new_record
 from workspace_sandbox.core.errors import ApiError
-from workspace_sandbox.core.control import world
+from workspace_sandbox.core.control_plane import world
 from workspace_sandbox.core.world import Tx
 
 # Google documents the 400 but not its wording (unconfirmed): keep the sandbox's in one place.
@@ -112,15 +112,16 @@ def documents_batch_update(call: Call) -> dict:
     record, _, stored = _open(call, "write")
     body = call.body or {}
     requests = body.get("requests") or []
-    control = body.get("writeControl") or {}
-    if "requiredRevisionId" in control and "targetRevisionId" in control:
+    write_control = body.get("writeControl") or {}
+    if "requiredRevisionId" in write_control and "targetRevisionId" in write_control:
         raise invalid_argument("Invalid value at 'write_control' (oneof), oneof field 'control' "
                                "is already set. Cannot set 'targetRevisionId'")
-    if "requiredRevisionId" in control and control["requiredRevisionId"] != stored.revision_id:
+    if ("requiredRevisionId" in write_control
+            and write_control["requiredRevisionId"] != stored.revision_id):
         raise _failed_precondition(REVISION_MISMATCH)
     document = stored.document
     try:
-        replies, ops = _apply(call, stored, requests, control.get("targetRevisionId"))
+        replies, ops = _apply(call, stored, requests, write_control.get("targetRevisionId"))
     except DocsRequestError as error:
         raise invalid_argument(error.message) from None
     revision_id = docs_store.save_edit(call.tx, stored, document, ops, call.user)

@@ -14,7 +14,7 @@ from workspace_sandbox.drive.access import (DRIVE, ROLES, DriveError, can, displ
                            user_permission)
 from workspace_sandbox.core.errors import ApiError
 from workspace_sandbox.core.world import Tx
-from workspace_sandbox.core.control import world
+from workspace_sandbox.core.control_plane import world
 
 DEFAULT_FIELDS = ("kind", "id", "type", "role")
 SHARED_DRIVE_ROLES = ("organizer", "fileOrganizer")

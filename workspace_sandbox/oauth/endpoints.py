@@ -15,7 +15,7 @@ from workspace_sandbox.oauth import tokens as oauth_tokens
 from workspace_sandbox.core import signing
 from workspace_sandbox.core.errors import ApiError
 from workspace_sandbox.core.world import Tx
-from workspace_sandbox.core.control import json_body, world
+from workspace_sandbox.core.control_plane import json_body, world
 
 bp = Blueprint("sandbox_oauth", __name__, template_folder="templates")
 

@@ -12,7 +12,7 @@ from workspace_sandbox.calendar import push
 from workspace_sandbox.calendar.api import split_series
 from workspace_sandbox.calendar.sync import expire_sync_tokens
 from workspace_sandbox.core.errors import ApiError
-from workspace_sandbox.core.control import json_body, world
+from workspace_sandbox.core.control_plane import json_body, world
 
 bp = Blueprint("sandbox_calendar", __name__, url_prefix="/_sandbox/calendar")
 
