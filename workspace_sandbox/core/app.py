@@ -14,7 +14,8 @@ from workspace_sandbox.core.world import World
 # Modules that register API handlers (with api.handles) and, optionally, a blueprint ``bp``.
 API_MODULES = (
     "workspace_sandbox.oauth.endpoints", "workspace_sandbox.directory.api",
-    "workspace_sandbox.drive.files", "workspace_sandbox.drive.permissions",
+    "workspace_sandbox.drive.files", "workspace_sandbox.drive.export",
+    "workspace_sandbox.drive.permissions",
     "workspace_sandbox.drive.batch", "workspace_sandbox.docs.api",
     "workspace_sandbox.calendar.api", "workspace_sandbox.calendar.control_plane",
 )

@@ -35,6 +35,8 @@ def handles(method_id: str):
 
 @dataclass
 class Media:
+    """Bytes and their type: an upload's media, or the download a handler answers with."""
+
     content_type: str
     data: bytes
 
@@ -100,6 +102,8 @@ def _dispatch(world: World, request: Request) -> Response:
         result = handler(call)
     if fault and fault.get("status"):  # applied, then the answer is lost: a lost acknowledgement
         raise _injected(fault)
+    if isinstance(result, Media):  # a download: the bytes themselves
+        return Response(result.data, status=call.status, content_type=result.content_type)
     if result is None:
         return Response(status=204)
     if "fields" in params:

@@ -135,9 +135,12 @@ class Document:
 
     def to_html(self) -> str:
         """A readable HTML rendering (checklist items of the first tab show ☐ or ☑)."""
-        checklists = {list_id for tab in every_tab(self.tabs) for list_id, preset in tab.presets.items()
-                      if preset == CHECKBOX}
-        return render.render(self.to_json(include_tabs_content=True), set(self.checked()), checklists)
+        return render.render(self.to_json(include_tabs_content=True), set(self.checked()), self.checklists())
+
+    def checklists(self) -> set[str]:
+        """The ids of every tab's checklists (lists made with the checkbox preset)."""
+        return {list_id for tab in every_tab(self.tabs) for list_id, preset in tab.presets.items()
+                if preset == CHECKBOX}
 
     def text(self) -> str:
         """The text of every tab's body, every paragraph ending with a newline."""
