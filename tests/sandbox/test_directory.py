@@ -157,12 +157,33 @@ def test_non_admins_need_contact_sharing_and_the_public_view(sandbox):
                  verify=sandbox.ca_file).raise_for_status()
     ana = bo.users().get(userKey="ana.silva@example.com", viewType="domain_public").execute()
     assert ana["name"]["fullName"] == "Ana Silva" and "isAdmin" not in ana
-    assert "orgUnitPath" not in ana
+    assert "orgUnitPath" not in ana and "languages" not in ana
     with pytest.raises(HttpError) as raised:  # the admin view stays for administrators
         bo.users().get(userKey="ana.silva@example.com").execute()
     assert error_of(raised)[0] == 403
     with pytest.raises(HttpError):
         bo.orgunits().list(customerId="my_customer").execute()
+
+
+@pytest.mark.parametrize("projection", ["basic", "full"])
+def test_a_person_s_preferred_language_in_every_projection(directory, projection):
+    lena = directory.users().get(userKey="lena.fischer@example.com",
+                                 projection=projection).execute()
+    olivia = directory.users().get(userKey="olivia.bennett@example.com",
+                                   projection=projection).execute()
+    assert lena["languages"] == [{"languageCode": "de", "preference": "preferred"}]
+    assert olivia["languages"] == [{"languageCode": "en", "preference": "preferred"}]
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es", "ja"])
+def test_the_demo_has_a_manager_and_report_sharing(directory, language):
+    people = directory.users().list(customer="my_customer", projection="full",
+                                    maxResults=500).execute()["users"]
+    spoken = {user["primaryEmail"]: user["languages"][0]["languageCode"] for user in people}
+    pairs = [(user["relations"][0]["value"], user["primaryEmail"]) for user in people
+             if user.get("relations")]
+    assert any(spoken[manager] == spoken[report] == language for manager, report in pairs)
+    assert set(spoken.values()) == {"en", "de", "fr", "es", "ja"}
 
 
 def test_a_token_without_a_directory_scope_is_refused(sandbox):
@@ -192,12 +213,13 @@ def test_org_units(directory):
     assert error_of(raised)[0] == 404
 
 
-def write_seed(folder: Path, people: str, orgunits: str = "") -> Path:
+PEOPLE_HEADER = "email,given_name,family_name,manager_email,org_unit_path,title,time_zone,is_admin"
+
+
+def write_seed(folder: Path, people: str, orgunits: str = "", header: str = PEOPLE_HEADER) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "orgunits.csv").write_text("org_unit_path,name,description\n" + orgunits)
-    (folder / "people.csv").write_text(
-        "email,given_name,family_name,manager_email,org_unit_path,title,time_zone,is_admin\n"
-        + people)
+    (folder / "people.csv").write_text(header + "\n" + people)
     return folder
 
 
@@ -220,6 +242,29 @@ def test_seed_reads_a_small_directory(tmp_path):
     assert [u["primaryEmail"] for u in found] == ["a@example.com", "b@example.com"]
     assert found[1]["relations"] == [{"value": "a@example.com", "type": "manager"}]
     assert found[0]["isAdmin"] and found[0]["creationTime"] == "2026-01-05T09:00:00.000Z"
+
+
+def test_seed_languages_are_optional(tmp_path):
+    folder = write_seed(tmp_path / "seed", (
+        "a@example.com,Ann,Ames,,/,CEO,Europe/Paris,false,pt-BR\n"
+        "b@example.com,Bea,Burns,a@example.com,/,Engineer,Europe/Paris,false,\n"),
+        header=PEOPLE_HEADER + ",language")
+    without_column = write_seed(tmp_path / "old", "a@example.com,Ann,Ames,,/,CEO,UTC,false\n")
+    with seed_into(tmp_path, folder).transaction() as tx:
+        ann, bea = users(tx)
+    with seed_into(tmp_path / "old", without_column).transaction() as tx:
+        (old,) = users(tx)
+    assert ann["languages"] == [{"languageCode": "pt-BR", "preference": "preferred"}]
+    assert "languages" not in bea and "languages" not in old
+
+
+@pytest.mark.parametrize("code", ["english", "EN", "de_DE", "pt-br", "x"])
+def test_seed_names_a_bad_language_code(tmp_path, code):
+    folder = write_seed(tmp_path / "seed", f"a@example.com,Ann,Ames,,/,T,UTC,false,{code}\n",
+                        header=PEOPLE_HEADER + ",language")
+    with pytest.raises(SeedError, match=f"people.csv line 2: language '{code}' of a@example.com "
+                                        "is not a BCP 47 language code"):
+        seed_into(tmp_path, folder)
 
 
 @pytest.mark.parametrize("people, problem", [

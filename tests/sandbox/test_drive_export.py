@@ -201,8 +201,9 @@ def test_captured_documents_export_in_every_format(sandbox, path):
 # --- who may export what -----------------------------------------------------------------------
 def test_other_apps_and_people_without_access_do_not_see_the_file(sandbox, drive, docs):
     document_id = agenda(sandbox, docs)
+    reading = {"role": "reader", "type": "user", "emailAddress": BO}
     drive.permissions().create(fileId=document_id, sendNotificationEmail=False,
-                               body={"role": "reader", "type": "user", "emailAddress": BO}).execute()
+                               body=reading).execute()
     other_app = service(sandbox, "drive", ANA, client_id="another-app")
     stranger = service(sandbox, "drive", SAM, scopes=(DRIVE,))
     reader = service(sandbox, "drive", BO, scopes=(READONLY,))

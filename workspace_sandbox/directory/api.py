@@ -8,6 +8,11 @@ everyone when the administrator allows contact sharing):
 - other users get 403 "Not Authorized to access this resource/api", unless contact sharing is on
   (``PUT /_sandbox/directory/settings {"contact_sharing": true}``; off by default), which lets
   them read users with ``viewType=domain_public`` (public fields only). Org units stay admin-only.
+
+A person's ``language`` in people.csv is their preferred language, ``languages: [{languageCode,
+preference: "preferred"}]``, in every projection (as Google's: the projections differ only in
+custom schemas, which the sandbox has none of); without one the field is left out. Unconfirmed
+whether colleagues see it with ``domain_public``; the sandbox does not show it there.
 """
 from __future__ import annotations
 
@@ -31,6 +36,9 @@ bp = Blueprint("sandbox_directory", __name__, url_prefix="/_sandbox/directory")
 
 PEOPLE_COLUMNS = ("email", "given_name", "family_name", "manager_email", "org_unit_path",
                   "title", "time_zone", "is_admin")
+OPTIONAL_PEOPLE_COLUMNS = ("language",)
+# A BCP 47 language tag as Google lists them: language, optional script, optional region.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?")
 ORGUNIT_COLUMNS = ("org_unit_path", "name", "description")
 NOT_AUTHORIZED = "Not Authorized to access this resource/api"
 # Fields a non-administrator sees with viewType=domain_public (unconfirmed: Google does not list
@@ -57,7 +65,7 @@ def seed_directory(tx: Tx, seed_dir: Path | None) -> None:
         paths.add(path)
         tx.put("dir.orgunit", path, {"name": row["name"] or path.rsplit("/", 1)[1],
                                      "description": row["description"]}, parent=parent)
-    people = list(_rows(Path(seed_dir) / "people.csv", PEOPLE_COLUMNS))
+    people = list(_rows(Path(seed_dir) / "people.csv", PEOPLE_COLUMNS, OPTIONAL_PEOPLE_COLUMNS))
     emails = {row["email"].lower() for _, row in people}
     seen: set[str] = set()
     for line, row in people:
@@ -71,7 +79,8 @@ def seed_directory(tx: Tx, seed_dir: Path | None) -> None:
             "given_name": row["given_name"], "family_name": row["family_name"],
             "manager": manager, "org_unit_path": row["org_unit_path"] or "/",
             "title": row["title"], "time_zone": row["time_zone"],
-            "is_admin": row["is_admin"].lower() == "true"}, parent=manager)
+            "is_admin": row["is_admin"].lower() == "true", "language": row["language"]},
+               parent=manager)
 
 
 def _person_problem(email, manager, row, domain, emails, paths, seen) -> str | None:
@@ -87,10 +96,13 @@ def _person_problem(email, manager, row, domain, emails, paths, seen) -> str | N
         return f"org_unit_path {row['org_unit_path']!r} of {email} is not in orgunits.csv."
     if row["is_admin"].lower() not in ("true", "false", ""):
         return f"is_admin of {email} must be true or false, not {row['is_admin']!r}."
+    if row["language"] and not LANGUAGE_CODE.fullmatch(row["language"]):
+        return (f"language {row['language']!r} of {email} is not a BCP 47 language code "
+                "(like en, de or pt-BR).")
     return None
 
 
-def _rows(path: Path, columns: tuple[str, ...]):
+def _rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -98,7 +110,7 @@ def _rows(path: Path, columns: tuple[str, ...]):
             if missing:
                 raise SeedError(f"{path}: missing columns {', '.join(sorted(missing))}.")
             for row in reader:
-                yield reader.line_num, {k: (row.get(k) or "").strip() for k in columns}
+                yield reader.line_num, {k: (row.get(k) or "").strip() for k in columns + optional}
     except FileNotFoundError:
         raise SeedError(f"{path}: file not found.") from None
 
@@ -143,6 +155,8 @@ def _resource(tx: Tx, email: str, record: dict) -> dict:
         user["organizations"] = [{"title": record["title"], "primary": True, "customType": ""}]
     if record["manager"]:
         user["relations"] = [{"value": record["manager"], "type": "manager"}]
+    if record.get("language"):  # a world seeded before languages has none
+        user["languages"] = [{"languageCode": record["language"], "preference": "preferred"}]
     user["etag"] = '"' + _digest(json.dumps(user, sort_keys=True), 27) + '"'
     return user
 

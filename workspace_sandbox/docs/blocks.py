@@ -172,7 +172,8 @@ class _Reader:
         if "person" in item:
             person = item["person"].get("personProperties", {})
             email = person.get("email")
-            return Text(person.get("name") or email or "", link=f"mailto:{email}" if email else None)
+            return Text(person.get("name") or email or "",
+                        link=f"mailto:{email}" if email else None)
         if "richLink" in item:
             link = item["richLink"].get("richLinkProperties", {})
             return Text(link.get("title") or link.get("uri") or "", link=link.get("uri"))
