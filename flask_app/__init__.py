@@ -1,6 +1,8 @@
 """One-on-One Coach: the Flask service behind the Google Workspace add-on."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask
 
 from .config import Settings, load_settings
@@ -28,6 +30,7 @@ def create_app(coach=None, *, settings: Settings | None = None,
         app.config.update(test_config)
     app.extensions["coach"] = coach = coach or build(settings)
     app.add_template_filter(coach.name_of, "person")
+    app.add_template_filter(_in_zone, "in_zone")
     security.init_app(app)
     errors.init_app(app)
     from .web import demo, home, public, tasks
@@ -38,3 +41,8 @@ def create_app(coach=None, *, settings: Settings | None = None,
     else:
         app.register_blueprint(public.bp)
     return app
+
+
+def _in_zone(moment, zone: str):
+    """A time as it reads in ``zone`` (for pages that show times in people's own zones)."""
+    return moment.astimezone(ZoneInfo(zone))

@@ -53,7 +53,7 @@ class Coach:
     store: Store
     workspace: Workspace
     clock: Clock
-    template: AgendaTemplate
+    templates: dict[str, AgendaTemplate]
     sandbox: object | None = None  # the sandbox's control plane (SandboxClient), on the sandbox
     _server: object | None = field(default=None, repr=False)
     _names: tuple[float, dict[str, str]] | None = field(default=None, repr=False)
@@ -62,14 +62,15 @@ class Coach:
     def sync_settings(self) -> SyncSettings:
         s = self.settings
         return SyncSettings(
-            lookahead=timedelta(days=s.lookahead_days),
+            agenda_days_before=timedelta(days=s.agenda_days_before),
             grace=timedelta(minutes=s.gather_grace_minutes),
             detection=DetectionSettings(max_duration=timedelta(minutes=s.max_meeting_minutes),
                                         include_skip_level=s.include_skip_level,
-                                        include_peer=s.include_peer))
+                                        include_peer=s.include_peer),
+            template=DEFAULT_TEMPLATE, default_language=s.default_language)
 
     def manager_sync(self) -> ManagerSync:
-        return ManagerSync(self.workspace, self.store, self.clock, self.template,
+        return ManagerSync(self.workspace, self.store, self.clock, self.templates,
                            self.sync_settings())
 
     def sync_pass(self) -> SyncPass:
@@ -102,22 +103,25 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
     """The service's collaborators for ``settings`` (on the sandbox unless told Google)."""
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     store = store or SqlStore(settings.database_url)
-    template = load_templates(settings.templates_dir)[DEFAULT_TEMPLATE]
+    templates = load_templates(settings.templates_dir)
+    if DEFAULT_TEMPLATE not in templates:
+        raise ConfigError(f"{settings.templates_dir} has no {DEFAULT_TEMPLATE}.md, the default "
+                          "agenda template.")
     if workspace is not None:
-        return Coach(settings, store, workspace, clock or SystemClock(), template)
+        return Coach(settings, store, workspace, clock or SystemClock(), templates)
     retry = RetryPolicy(attempts=settings.retry_attempts, base=settings.retry_base_seconds)
     if not settings.uses_sandbox:
         info = json.loads(settings.service_account_file.read_text())
         return Coach(settings, store,
                      GoogleWorkspace.delegated(GoogleEndpoints(), info, settings.admin_email,
                                                retry=retry),
-                     clock or SystemClock(), template)
+                     clock or SystemClock(), templates)
     client, server = sandbox_client(settings)
     workspace = GoogleWorkspace.delegated(
         GoogleEndpoints(client.url, client.ca_file), client.service_account_key(),
         settings.admin_email or _demo_admin(), retry=retry)
     _same_world(store, client.world_id())
-    return Coach(settings, store, workspace, clock or SandboxClock(client), template,
+    return Coach(settings, store, workspace, clock or SandboxClock(client), templates,
                  sandbox=client, _server=server)
 
 

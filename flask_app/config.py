@@ -13,7 +13,8 @@
 | COACH_ADDON_SERVICE_ACCOUNT | (none) | email claim expected in add-on ID tokens |
 | COACH_DOMAIN | example.com | the organisation's primary domain |
 | COACH_ADMIN_EMAIL | (the sandbox's admin) | Workspace admin to read the directory as |
-| COACH_LOOKAHEAD_DAYS | 14 | how far ahead meetings get an agenda section |
+| COACH_AGENDA_DAYS_BEFORE | 7 | how long before a first meeting (or one after a gap) its agenda is written; otherwise the next agenda follows the last meeting's gathering |
+| COACH_DEFAULT_LANGUAGE | en | agendas' language when the directory gives the pair none in common |
 | COACH_GATHER_GRACE_MINUTES | 30 | wait after a meeting ends before gathering its notes |
 | COACH_TEMPLATES_DIR | ./agendas | Markdown agenda templates |
 | COACH_MAX_MEETING_MINUTES | 90 | longer events are not one-on-ones |
@@ -77,7 +78,7 @@ class Settings:
     addon_service_account: str
     domain: str
     admin_email: str
-    lookahead_days: int
+    agenda_days_before: int
     gather_grace_minutes: int
     templates_dir: Path
     max_meeting_minutes: int = 90
@@ -85,6 +86,7 @@ class Settings:
     include_peer: bool = False
     retry_attempts: int = 5
     retry_base_seconds: float = 1.0
+    default_language: str = "en"
 
     @property
     def sandbox_dir(self) -> Path:
@@ -113,7 +115,8 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         addon_service_account=env.get("COACH_ADDON_SERVICE_ACCOUNT", ""),
         domain=env.get("COACH_DOMAIN", "example.com"),
         admin_email=env.get("COACH_ADMIN_EMAIL", ""),
-        lookahead_days=_int(env, "COACH_LOOKAHEAD_DAYS", 14),
+        agenda_days_before=_int(env, "COACH_AGENDA_DAYS_BEFORE", 7),
+        default_language=env.get("COACH_DEFAULT_LANGUAGE") or "en",
         gather_grace_minutes=_int(env, "COACH_GATHER_GRACE_MINUTES", 30),
         templates_dir=Path(env.get("COACH_TEMPLATES_DIR") or PROJECT_ROOT / "agendas"),
         max_meeting_minutes=_int(env, "COACH_MAX_MEETING_MINUTES", 90),
@@ -130,8 +133,8 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
     if settings.google_api_root == "google" and not settings.admin_email:
         raise ConfigError("COACH_GOOGLE_API_ROOT=google needs COACH_ADMIN_EMAIL (a Workspace "
                           "admin the service reads the directory as).")
-    if settings.lookahead_days < 1:
-        raise ConfigError("COACH_LOOKAHEAD_DAYS must be at least 1.")
+    if settings.agenda_days_before < 1:
+        raise ConfigError("COACH_AGENDA_DAYS_BEFORE must be at least 1.")
     if settings.retry_attempts < 1 or settings.retry_base_seconds < 0:
         raise ConfigError("COACH_RETRY_ATTEMPTS must be at least 1 and "
                           "COACH_RETRY_BASE_SECONDS not negative.")

@@ -29,6 +29,9 @@ class Calendar(Protocol):
         :raises SyncTokenExpired: the token is too old: call again with None.
         """
 
+    def time_zone(self) -> str:
+        """The zone the user's calendar shows times in (an IANA name)."""
+
     def between(self, start: datetime, end: datetime) -> list[CalendarEvent]:
         """Every meeting overlapping [start, end), series expanded, in start order."""
 

@@ -43,6 +43,9 @@ class _Pair(_Base):
     doc_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     shared_with: Mapped[list] = mapped_column(JSON, default=list)
     attached_to: Mapped[list] = mapped_column(JSON, default=list)
+    zones: Mapped[dict] = mapped_column(JSON, default=dict)
+    zones_checked: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           nullable=True)
 
 
 class _Meeting(_Base):
@@ -56,7 +59,13 @@ class _Meeting(_Base):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     gathered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     filled: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    answers: Mapped[int] = mapped_column(Integer, default=0)
+    questions_answered: Mapped[int] = mapped_column(Integer, default=0)
+    commitments: Mapped[int] = mapped_column(Integer, default=0)
+    concrete: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    pulse: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    carried: Mapped[int] = mapped_column(Integer, default=0)
+    carried_done: Mapped[int] = mapped_column(Integer, default=0)
+    notes_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class _Plan(_Base):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domain.agenda import AgendaTemplate, TemplateError, parse_template
+from ..domain.agenda import NAMING, AgendaTemplate, TemplateError, parse_template
 
 
 def load_template(path: str | Path) -> AgendaTemplate:
@@ -14,8 +14,7 @@ def load_template(path: str | Path) -> AgendaTemplate:
     path = Path(path)
     label = str(path)
     if path.suffix != ".md":
-        raise TemplateError([f"{label}: template files are named with lowercase letters, "
-                             "digits and hyphens and end in .md (like team-lead.md)"])
+        raise TemplateError([f"{label}: {NAMING}"])
     try:
         source = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:

@@ -10,33 +10,46 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .agenda_parser import (
+    ANSWER_KEYS,
     COMMITMENTS,
+    FEEDBACK,
     OPEN_ITEMS,
+    OPTIONAL_KEYS,
     PLACEHOLDER,
     PLACEHOLDERS,
+    PULSE,
     QUESTIONS,
     SECTION_KEYS,
+    TOPIC,
     OpenItemsSlot,
     Parser,
 )
 from .document import Block, DocumentModel, Run, clean_text
+from .locales import DEFAULT_LANGUAGE, human_date, human_day, human_time, phrase, zone_city
 from ..errors import InputError
 
 # The template vocabulary is defined with the parser and offered here with the rest of the API.
 __all__ = [
-    "COMMITMENTS", "NOTHING_OPEN", "OPEN_ITEMS", "PLACEHOLDERS", "QUESTIONS", "SECTION_KEYS",
+    "ANSWER_KEYS", "COMMITMENTS", "FEEDBACK", "NOTHING_OPEN", "OPEN_ITEMS", "OPTIONAL_KEYS",
+    "PLACEHOLDERS", "PULSE", "QUESTIONS", "SECTION_KEYS", "TOPIC",
     "AgendaContext", "AgendaTemplate", "OpenItem", "OpenItemsSlot", "TemplateError",
-    "human_date", "parse_template", "section_title",
+    "choose_template", "human_date", "local_date", "nothing_open", "parse_template",
+    "section_title",
 ]
 
-NOTHING_OPEN = "Nothing open from last time."
+NOTHING_OPEN = phrase(DEFAULT_LANGUAGE, "nothing_open")
 
-_TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# A template file is <name>.md or <name>.<language>.md (one-on-one.de.md), the language a
+# BCP 47 code as the directory gives it.
+_TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)?")
+
+
+NAMING = ("template files are named with lowercase letters, digits and hyphens, then a "
+          "language code unless in English, and end in .md (like team-lead.md, team-lead.de.md)")
 
 
 class TemplateError(InputError):
@@ -47,14 +60,44 @@ class TemplateError(InputError):
         self.problems = tuple(problems)
 
 
-def human_date(day: date) -> str:
-    """A date as people read it in the doc, independent of the server's locale: "Tue 1 Dec 2026"."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+def nothing_open(language: str = DEFAULT_LANGUAGE) -> str:
+    return phrase(language, "nothing_open")
 
 
-def section_title(meeting_date: date) -> str:
-    """The heading of one meeting's section: "1:1 · Tue 1 Dec 2026"."""
-    return f"1:1 · {human_date(meeting_date)}"
+def _local(moment: datetime, zone: str) -> datetime:
+    try:
+        return moment.astimezone(ZoneInfo(zone)) if zone else moment
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    """The day ``moment`` falls on in ``zone`` (an IANA name; as given, when unknown)."""
+    return _local(moment, zone).date()
+
+
+def choose_template(templates: dict[str, AgendaTemplate], name: str,
+                    language: str) -> AgendaTemplate:
+    """The template ``name`` in ``language`` if there is one, else in the default language."""
+    return templates.get(f"{name}.{language}") or templates[name]
+
+
+def section_title(meeting_date: date, *, start: datetime | None = None, manager_zone: str = "",
+                  report_zone: str = "", language: str = DEFAULT_LANGUAGE) -> str:
+    """The heading of one meeting's section: "1:1 · Tue 1 Dec 2026 · 10:00 Lisbon", with the
+    report's time beside it when they are in another zone ("· 11:00 Stockholm")."""
+    title = f"{phrase(language, 'title')} · {human_date(meeting_date, language)}"
+    if start is None:
+        return title
+    here = _local(start, manager_zone)
+    title += f" · {human_time(here, language)}"
+    if manager_zone:
+        title += f" {zone_city(manager_zone, language)}"
+    if report_zone and report_zone != manager_zone:
+        there = _local(start, report_zone)
+        day = "" if there.date() == here.date() else f"{human_date(there.date(), language)} "
+        title += f" · {day}{human_time(there, language)} {zone_city(report_zone, language)}"
+    return title
 
 
 @dataclass(frozen=True)
@@ -71,12 +114,19 @@ class OpenItem:
 
 @dataclass(frozen=True)
 class AgendaContext:
-    """What one meeting's agenda is filled with."""
+    """What one meeting's agenda is filled with. ``start`` (aware) and the zones, when known,
+    put the time in the title in the participants' own zones."""
 
     manager_name: str
     report_name: str
     meeting_date: date
     open_items: tuple[OpenItem, ...] = ()
+    start: datetime | None = None
+    manager_zone: str = ""
+    report_zone: str = ""
+    language: str = DEFAULT_LANGUAGE
+    manager_given_name: str = ""
+    report_given_name: str = ""
 
     def __post_init__(self) -> None:
         for field in ("manager_name", "report_name"):
@@ -88,8 +138,15 @@ class AgendaContext:
         return {
             "manager_name": clean_text(self.manager_name).strip(),
             "report_name": clean_text(self.report_name).strip(),
-            "meeting_date": human_date(self.meeting_date),
+            "manager_given_name": clean_text(self.manager_given_name or self.manager_name).strip(),
+            "report_given_name": clean_text(self.report_given_name or self.report_name).strip(),
+            "meeting_date": human_date(self.meeting_date, self.language),
+            "meeting_day": human_day(self.meeting_date, self.language),
         }
+
+    def title(self) -> str:
+        return section_title(self.meeting_date, start=self.start, manager_zone=self.manager_zone,
+                             report_zone=self.report_zone, language=self.language)
 
 
 @dataclass(frozen=True)
@@ -98,14 +155,19 @@ class AgendaTemplate:
 
     name: str
     blocks: tuple[Block | OpenItemsSlot, ...]
+    language: str = DEFAULT_LANGUAGE
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(b.key for b in self.blocks if isinstance(b, Block) and b.key)
 
     def render(self, context: AgendaContext) -> DocumentModel:
         """The meeting's section: a level-1 dated title followed by the filled template."""
         values = context.values()
-        blocks = [Block("heading", (Run(section_title(context.meeting_date)),), 1)]
+        blocks = [Block("heading", (Run(context.title()),), 1)]
         for block in self.blocks:
             if isinstance(block, OpenItemsSlot):
-                blocks.extend(_open_item_blocks(context.open_items))
+                blocks.extend(_open_item_blocks(context.open_items, context.language))
             else:
                 runs = tuple(_fill(run, values) for run in block.runs)
                 blocks.append(Block(block.kind, runs, block.level, block.key))
@@ -118,15 +180,13 @@ def parse_template(name: str, source: str, label: str) -> AgendaTemplate:
     :raises TemplateError: naming the file and line of every problem found.
     """
     if not _TEMPLATE_NAME.fullmatch(name):
-        raise TemplateError(
-            [f"{label}: template files are named with lowercase letters, digits and "
-             f"hyphens and end in .md (like team-lead.md)"]
-        )
+        raise TemplateError([f"{label}: {NAMING}"])
     parser = Parser(source, label)
     blocks = parser.parse()
     if parser.problems:
         raise TemplateError(parser.problems)
-    return AgendaTemplate(name, blocks)
+    base, _, language = name.partition(".")
+    return AgendaTemplate(base, blocks, language.lower() or DEFAULT_LANGUAGE)
 
 
 def _fill(run: Run, values: dict[str, str]) -> Run:
@@ -134,15 +194,16 @@ def _fill(run: Run, values: dict[str, str]) -> Run:
     return Run(text, run.bold, run.italic, run.link)
 
 
-def _open_item_blocks(items: tuple[OpenItem, ...]) -> list[Block]:
+def _open_item_blocks(items: tuple[OpenItem, ...], language: str) -> list[Block]:
     if not items:
-        return [Block("paragraph", (Run(NOTHING_OPEN, italic=True),))]
+        return [Block("paragraph", (Run(nothing_open(language), italic=True),))]
     return [
         Block(
             "checkbox",
             (
                 Run(clean_text(item.text).strip()),
-                Run(f" (from {human_date(item.from_date)})", italic=True),
+                Run(f" ({phrase(language, 'from')} {human_date(item.from_date, language)})",
+                    italic=True),
             ),
         )
         for item in items

@@ -23,8 +23,14 @@ QUESTIONS = {
 }
 COMMITMENTS = "commitments"
 OPEN_ITEMS = "open_items"
-SECTION_KEYS = (*QUESTIONS, COMMITMENTS, OPEN_ITEMS)
-PLACEHOLDERS = ("manager_name", "report_name", "meeting_date")
+TOPIC = "topic"          # what this meeting is about: "the obstacle ... on this" refers to it
+FEEDBACK = "feedback"    # feedback tied to a moment: what happened, what it led to, what next
+PULSE = "pulse"          # the report's 1-5 on how useful the conversation was
+SECTION_KEYS = (*QUESTIONS, COMMITMENTS, OPEN_ITEMS)  # every template has these
+OPTIONAL_KEYS = (TOPIC, FEEDBACK, PULSE)
+ANSWER_KEYS = (TOPIC, *QUESTIONS, FEEDBACK, PULSE)  # each gets an empty line to answer on
+PLACEHOLDERS = ("manager_name", "report_name", "manager_given_name", "report_given_name",
+                "meeting_date", "meeting_day")
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _SECTION_TAG = re.compile(r"\s*\{#([^{}]*)\}\s*$")
@@ -112,8 +118,8 @@ class Parser:
         if tag:
             key = tag.group(1)
             runs = _trimmed((*runs[:-1], replace(runs[-1], text=runs[-1].text[: tag.start()])))
-            if key not in SECTION_KEYS:
-                known = ", ".join(SECTION_KEYS)
+            if key not in (*SECTION_KEYS, *OPTIONAL_KEYS):
+                known = ", ".join((*SECTION_KEYS, *OPTIONAL_KEYS))
                 self.problem(line, f"unknown section key '{key}' (known: {known})")
                 key = None
             elif key in self.key_lines:
@@ -238,7 +244,7 @@ class Parser:
         """End the open sections at `level` or deeper; each question gets an empty answer line."""
         while self.open_sections and self.open_sections[-1][0] >= level:
             _, key = self.open_sections.pop()
-            if key in QUESTIONS:
+            if key in ANSWER_KEYS:
                 self.blocks.append(Block("paragraph"))
 
     def check_required(self) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .agenda import NOTHING_OPEN, OpenItem, human_date
+from .agenda import OpenItem
+from .locales import DEFAULT_LANGUAGE, PHRASES, human_date, phrase
 from .document import utf16_len
 from .sections import PlacedSection, is_done, item_states, normal_item
 from .snapshot import DocSnapshot
@@ -24,26 +25,29 @@ class Refresh:
     lines: dict[str, list[str]]
 
 
+_NOTHING_OPEN = frozenset(words["nothing_open"] for words in PHRASES.values())
+
+
 def refresh_requests(doc: DocSnapshot, targets: list[PlacedSection],
-                     sections: list[PlacedSection]) -> Refresh:
+                     sections: list[PlacedSection], language: str = DEFAULT_LANGUAGE) -> Refresh:
     """Requests adding to each target section the items open from the sections before it."""
     requests: list[dict] = []
     lines: dict[str, list[str]] = {}
     for target in sorted(targets, key=lambda s: s.start, reverse=True):
         states = item_states(doc, [s for s in sections if s.day < target.day])
-        changes = _refresh(doc, target.name, states)
+        changes = _refresh(doc, target.name, states, language)
         if changes:
             requests += changes[0]
             lines[target.name] = changes[1]
     return Refresh(requests, lines)
 
 
-def _line(item: OpenItem) -> str:
-    return f"{item.text} (from {human_date(item.from_date)})"
+def _line(item: OpenItem, language: str) -> str:
+    return f"{item.text} ({phrase(language, 'from')} {human_date(item.from_date, language)})"
 
 
-def _refresh(doc: DocSnapshot, name: str,
-             states: dict[str, tuple[OpenItem, bool]]) -> tuple[list[dict], list[str]] | None:
+def _refresh(doc: DocSnapshot, name: str, states: dict[str, tuple[OpenItem, bool]],
+             language: str) -> tuple[list[dict], list[str]] | None:
     extent = doc.range(f"{name}.open_items")
     if extent is None:
         return None
@@ -55,9 +59,9 @@ def _refresh(doc: DocSnapshot, name: str,
                if not done and normal not in listed]
     closed = [p for p in paragraphs if p.checkbox and not is_done(p)
               and states.get(normal_item(p.text), (None, False))[1]
-              and p.text == _line(states[normal_item(p.text)][0])]
-    requests = _add(paragraphs[-1], missing) if missing else []
-    stale = closed + [p for p in paragraphs if p.text == NOTHING_OPEN and missing]
+              and p.text == _line(states[normal_item(p.text)][0], language)]
+    requests = _add(paragraphs[-1], missing, language) if missing else []
+    stale = closed + [p for p in paragraphs if p.text in _NOTHING_OPEN and missing]
     if not requests and not stale:
         return None
     for paragraph in sorted(stale, key=lambda p: p.start, reverse=True):
@@ -69,13 +73,13 @@ def _refresh(doc: DocSnapshot, name: str,
         if paragraph.start not in gone:
             after.append(paragraph.text)
         if paragraph.start == paragraphs[-1].start:
-            after += [_line(item) for item in missing]
+            after += [_line(item, language) for item in missing]
     return requests, after
 
 
-def _add(last, missing: list[OpenItem]) -> list[dict]:
+def _add(last, missing: list[OpenItem], language: str) -> list[dict]:
     """Lines for ``missing`` items typed after the list's ``last`` paragraph."""
-    lines = [_line(item) for item in missing]
+    lines = [_line(item, language) for item in missing]
     text = "\n" + "\n".join(lines)
     # Typed at the end of the list's last line, then Enter: strictly inside the ranges.
     at = last.end - 1

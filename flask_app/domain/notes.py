@@ -26,15 +26,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .agenda import COMMITMENTS, NOTHING_OPEN, OPEN_ITEMS, QUESTIONS
+from .agenda import COMMITMENTS, FEEDBACK, OPEN_ITEMS, PULSE, QUESTIONS, TOPIC
 from .concrete import fold
+from .locales import PHRASES, carried_pattern
 from .document import DocumentModel
 from .sections import is_done
 from .snapshot import DocSnapshot, Paragraph
 
-DEFAULT_ORDER = (OPEN_ITEMS, *QUESTIONS, COMMITMENTS)  # as in agendas/one-on-one.md
+DEFAULT_ORDER = (TOPIC, OPEN_ITEMS, *QUESTIONS, FEEDBACK, COMMITMENTS, PULSE)  # one-on-one.md
 _DEFAULT_LABELS = {**{text: key for key, text in QUESTIONS.items()},
-                   "Still open from last time": OPEN_ITEMS, "Commitments": COMMITMENTS}
+                   "Still open from last time": OPEN_ITEMS, "Commitments": COMMITMENTS,
+                   "This time": TOPIC, "Feedback on a moment": FEEDBACK}
+_TEXT_KEYS = (*QUESTIONS, TOPIC, FEEDBACK)  # parts whose text is an answer
 _KEYWORDS = {
     "obstacle": ("obstacle", "blocker", "blocked", "blocking", "problem", "issue", "challenge",
                  "stuck", "hindernis", "problema", "obstaculo", "bloqueo", "blocage",
@@ -50,13 +53,19 @@ _KEYWORDS = {
                   "acuerdo", "engagement", "impegn", "承诺", "约定", "約束", "アクション"),
     OPEN_ITEMS: ("still open", "open item", "from last time", "carried", "offen", "pendiente",
                  "en suspens", "未完成", "待办", "前回"),
+    TOPIC: ("this time", "topic", "agenda item", "diesmal", "thema", "cette fois", "sujet",
+            "esta vez", "tema", "今回", "テーマ", "议题"),
+    FEEDBACK: ("feedback", "ruckmeldung", "retour", "retroalimentacion", "フィードバック", "反馈"),
+    PULSE: ("how useful", "wie hilfreich", "utile", "util", "役に立", "有用"),
 }
 _KEYWORD = re.compile("|".join(
     f"(?P<{key}>" + "|".join((r"(?<!\w)" if word.isascii() else "") + re.escape(word)
                              for word in words) + ")"
     for key, words in _KEYWORDS.items()))
 _MARK = re.compile(r"^\s*(?:[✓✔☑✅☐]|\[[ xX]?\]|done\b[:.]?)\s*", re.IGNORECASE)
-_CARRIED = re.compile(r"\s*\(from \w{3} \d{1,2} \w{3} \d{4}\)")
+_CARRIED = carried_pattern()
+_NOTHING_OPEN = tuple(words["nothing_open"] for words in PHRASES.values())
+_PULSE = re.compile(r"(?<![\d.,])([1-5])(?![\d.,])")
 _SOFT_BREAK = "\x0b"  # Shift+Enter inside a paragraph
 
 
@@ -81,11 +90,20 @@ class MeetingNotes:
     commitments: tuple[Commitment, ...] = ()
     open_items: tuple[Commitment, ...] = ()
     other: str = ""
+    topic: str = ""
+    feedback: str = ""
+    pulse: int | None = None  # the report's 1-5; only the number is ever read
 
     @property
     def filled(self) -> bool:
-        """Someone wrote an answer, a commitment or another note (ticking items off is not)."""
-        return bool(any(self.answers.values()) or self.commitments or self.other)
+        """Someone wrote an answer, a commitment or another note (ticking items off, or only
+        the pulse, is not)."""
+        return bool(any(self.answers.values()) or self.commitments or self.other
+                    or self.topic or self.feedback)
+
+    @property
+    def questions_answered(self) -> int:
+        return sum(1 for text in self.answers.values() if text)
 
 
 @dataclass(frozen=True)
@@ -109,10 +127,11 @@ class _Line:
 @dataclass
 class _Parts:
     answers: dict[str, list[str]] = field(
-        default_factory=lambda: {key: [] for key in QUESTIONS})
+        default_factory=lambda: {key: [] for key in _TEXT_KEYS})
     commitments: list[Commitment] = field(default_factory=list)
     open_items: list[Commitment] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
+    pulse: int | None = None
 
 
 def read_meeting(doc: DocSnapshot, range_name: str,
@@ -157,15 +176,17 @@ def read_paragraphs(paragraphs: list[Paragraph] | tuple[Paragraph, ...],
         under_label = False
         if not hint:
             _collect(parts, current, line, spec)
+    text = {key: "\n".join(texts) for key, texts in parts.answers.items()}
     return MeetingNotes(
-        answers={key: "\n".join(texts) for key, texts in parts.answers.items()},
+        answers={key: text[key] for key in QUESTIONS},
         commitments=tuple(parts.commitments), open_items=tuple(parts.open_items),
-        other="\n".join(parts.other))
+        other="\n".join(parts.other), topic=text[TOPIC], feedback=text[FEEDBACK],
+        pulse=parts.pulse)
 
 
 def _template(model: DocumentModel | None) -> _Template:
     labels = {_norm(text): key for text, key in _DEFAULT_LABELS.items()}
-    prompts = [NOTHING_OPEN]
+    prompts = list(_NOTHING_OPEN)
     if model is None:
         return _Template(DEFAULT_ORDER, labels, frozenset(map(_norm, prompts)),
                          tuple(prompts), True)
@@ -249,7 +270,12 @@ def _collect(parts: _Parts, key: str | None, line: _Line, spec: _Template) -> No
     text = _typed(line.paragraph.text, spec)
     if not text:
         return
-    if key in QUESTIONS:
+    if key == PULSE:
+        number = _PULSE.search(text)
+        if number and parts.pulse is None:
+            parts.pulse = int(number.group(1))
+        return  # only the number: nothing else typed there is read
+    if key in _TEXT_KEYS:
         parts.answers[key].append(text)
     elif key == COMMITMENTS and not line.label:
         item = _MARK.sub("", " ".join(text.split()))

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
-from .agenda import section_title
 from .doc_edits import DocEdits
+from .locales import DEFAULT_LANGUAGE, phrase
 from .section_requests import section_requests
 from .document import Block, DocumentModel, Run, utf16_len
 from .occurrences import Occurrence
@@ -46,6 +46,7 @@ class Outcome:
     removed: list[str] = field(default_factory=list)          # occurrence keys
     kept: list[str] = field(default_factory=list)             # cancelled but written in
     adopted: list[Written] = field(default_factory=list)      # found in the doc, not in store
+    carried: int = 0                                          # open items put in new sections
 
 
 def model_hash(model: DocumentModel) -> str:
@@ -59,24 +60,30 @@ def untouched(doc: DocSnapshot, written: Written) -> bool:
     return extent is None or doc.fingerprint(*extent) == written.content_hash
 
 
-def header_model(manager_name: str, report_name: str) -> DocumentModel:
+def header_model(manager_name: str, report_name: str,
+                 language: str = DEFAULT_LANGUAGE) -> DocumentModel:
     return DocumentModel((
-        Block("paragraph", (Run(f"One-on-ones · {manager_name} & {report_name}", bold=True),)),
-        Block("paragraph", (Run("Each meeting has its own section, newest on top. Answer under "
-                                "the questions before or during the meeting; strike through or "
-                                "start with ✓ what is done.", italic=True),)),
+        Block("paragraph", (Run(phrase(language, "header", manager=manager_name,
+                                       report=report_name), bold=True),)),
+        Block("paragraph", (Run(phrase(language, "header_hint"), italic=True),)),
     ))
+
+
+def cancelled_mark(language: str = DEFAULT_LANGUAGE) -> str:
+    return f" ({phrase(language, 'cancelled')})"
 
 
 def compose(doc: DocSnapshot, written: dict[str, Written], *, insert: list[Occurrence],
             redate: list[tuple[Written, Occurrence]], remove: list[Written],
             render: Callable[[Occurrence, tuple], DocumentModel], header: DocumentModel,
-            ) -> Outcome:
-    """One batch that brings the doc in line with the calendar."""
+            tidy: list[Written] = (), cancelled_mark: str = CANCELLED_MARK) -> Outcome:
+    """One batch that brings the doc in line with the calendar. ``remove``: sections of
+    cancelled meetings; ``tidy``: sections of past meetings nobody filled in. Both go only if
+    untouched; a cancelled one that people wrote in gets ``cancelled_mark`` in its heading."""
     edits = DocEdits({name: doc.range(name) for name in doc.named_ranges})
     outcome = Outcome(edits.requests)
     days = {w.range_name: w.start.date() for w in written.values()}
-    for w in sorted(remove, key=lambda w: -(doc.range(w.range_name) or (0, 0))[0]):
+    for w, cancelled in [(w, True) for w in remove] + [(w, False) for w in tidy]:
         extent = doc.range(w.range_name)
         if extent is None:
             outcome.removed.append(w.occurrence)
@@ -84,11 +91,11 @@ def compose(doc: DocSnapshot, written: dict[str, Written], *, insert: list[Occur
             edits.delete(*edits.ranges[w.range_name])
             days.pop(w.range_name, None)
             outcome.removed.append(w.occurrence)
-        else:
-            _mark_cancelled(edits, doc, w)
+        elif cancelled:
+            _mark_cancelled(edits, doc, w, cancelled_mark)
             outcome.kept.append(w.occurrence)
     for w, meeting in redate:
-        outcome.written.append(_redate(edits, doc, w, meeting))
+        outcome.written.append(_redate(edits, doc, w, meeting, render(meeting, ()).blocks[0].text))
         days[w.range_name] = meeting.start.date()
     if insert and HEADER_RANGE not in edits.ranges:
         _insert(edits, doc, 1, header, HEADER_RANGE)
@@ -96,7 +103,8 @@ def compose(doc: DocSnapshot, written: dict[str, Written], *, insert: list[Occur
         name = range_name(meeting.key)
         day = meeting.start.date()
         earlier = [s for s in placed_sections(doc, days) if s.day < day]
-        model = render(meeting, open_items(doc, earlier))
+        items = open_items(doc, earlier)
+        model = render(meeting, items)
         if name in edits.ranges:  # written by an earlier run that crashed before recording
             extent = doc.range(name)
             found = doc.fingerprint(*extent)
@@ -108,16 +116,17 @@ def compose(doc: DocSnapshot, written: dict[str, Written], *, insert: list[Occur
         sections = _placed(edits, days)
         index = insert_index(sections, day, top=edits.ranges[HEADER_RANGE][1])
         _insert(edits, doc, index, model, name, original=_original_index(edits, doc, index))
+        outcome.carried += len(items)
         days[name] = day
         outcome.written.append(Written(meeting.key, name, meeting.start,
                                        model.blocks[0].text, model_hash(model)))
     return outcome
 
 
-def _redate(edits: DocEdits, doc: DocSnapshot, w: Written, meeting: Occurrence) -> Written:
+def _redate(edits: DocEdits, doc: DocSnapshot, w: Written, meeting: Occurrence,
+            new_title: str) -> Written:
     """A moved meeting's section: its title says the new date if nobody edited the title."""
     extent = doc.range(w.range_name)
-    new_title = section_title(meeting.start.date())
     title_paragraph = doc.paragraph_at(extent[0]) if extent else None
     if title_paragraph is None or title_paragraph.text != w.title or w.title == new_title:
         return Written(w.occurrence, w.range_name, meeting.start, w.title, w.content_hash)
@@ -128,13 +137,13 @@ def _redate(edits: DocEdits, doc: DocSnapshot, w: Written, meeting: Occurrence) 
     return Written(w.occurrence, w.range_name, meeting.start, new_title, content)
 
 
-def _mark_cancelled(edits: DocEdits, doc: DocSnapshot, w: Written) -> None:
+def _mark_cancelled(edits: DocEdits, doc: DocSnapshot, w: Written, mark: str) -> None:
     """Say in the heading that the meeting was cancelled (people wrote in the section)."""
     extent = doc.range(w.range_name)
     title = doc.paragraph_at(extent[0])
-    if title is None or title.heading_level is None or title.text.endswith(CANCELLED_MARK):
+    if title is None or title.heading_level is None or title.text.endswith(mark):
         return
-    edits.type_at(edits.ranges[w.range_name][0] + utf16_len(title.text), CANCELLED_MARK)
+    edits.type_at(edits.ranges[w.range_name][0] + utf16_len(title.text), mark)
 
 
 def _placed(edits: DocEdits, days: dict[str, date]) -> list[PlacedSection]:

@@ -41,6 +41,7 @@ class Person:
     family_name: str = ""
     time_zone: str = ""
     is_admin: bool = False
+    languages: tuple[str, ...] = ()  # preferred languages, BCP 47 codes, most preferred first
 
 
 class Directory:
@@ -105,3 +106,18 @@ class Directory:
     def is_above(self, manager: str, report: str) -> bool:
         """True when `manager` is anywhere above `report` in the reporting chain."""
         return any(normalize_email(p.email) == normalize_email(manager) for p in self.chain(report))
+
+
+def pair_language(manager: Person | None, report: Person | None, default: str) -> str:
+    """The language a pair's agenda is written in: the report's preferred language if the
+    manager prefers it too (or the manager's, if the report lists none), else ``default``."""
+    mine = list(manager.languages) if manager else []
+    theirs = list(report.languages) if report else []
+    shared = [code for code in theirs if code in mine]
+    if shared:
+        return shared[0]
+    if mine and not theirs:
+        return mine[0]
+    if theirs and not mine:
+        return theirs[0]
+    return default

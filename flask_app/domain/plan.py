@@ -66,6 +66,7 @@ class PlanEntry:
     employee_name: str
     manager_name: str
     notes: MeetingNotes
+    link: str | None = None  # the meeting's section in the pair doc
 
     def __post_init__(self) -> None:
         for name in ("occurrence", "employee_name", "manager_name"):

@@ -34,6 +34,8 @@ class PairRecord:
     doc_id: str | None = None
     shared_with: list[str] = field(default_factory=list)
     attached_to: list[str] = field(default_factory=list)
+    zones: dict[str, str] = field(default_factory=dict)  # each person's time zone, by email
+    zones_checked: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -57,7 +59,13 @@ class MeetingRecord:
     status: str = "scheduled"  # scheduled | cancelled (kept: people wrote in it) | removed
     gathered_at: datetime | None = None
     filled: bool | None = None
-    answers: int = 0
+    questions_answered: int = 0  # of the four coaching questions
+    commitments: int = 0
+    concrete: bool | None = None  # whether the success statement was concrete
+    pulse: int | None = None  # the report's 1-5 on how useful the conversation was
+    carried: int = 0  # items still open from earlier meetings, carried into this one
+    carried_done: int = 0  # of those, how many were done by the time it was gathered
+    notes_hash: str = ""  # the section's fingerprint when its notes were last read
 
 
 @dataclass

@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from .agenda import OpenItem
+from .locales import PHRASES, carried_pattern, parse_date
 from .snapshot import DocSnapshot, Paragraph
 
 RANGE_PREFIX = "coach.m."
 _DONE_MARK = re.compile(r"^\s*(?:[✓✔☑✅]|\[[xX]\]|done\b[:.]?)\s*", re.IGNORECASE)
-_CARRIED_FROM = re.compile(r"\s*\(from \w{3} (\d{1,2} \w{3} \d{4})\)\s*$")
+_CARRIED_FROM = carried_pattern()
 
 
 def range_name(occurrence_key: str) -> str:
@@ -118,8 +119,8 @@ def _carried(text: str, day: date) -> tuple[str, date]:
     match = _CARRIED_FROM.search(text)
     if not match:
         return text, day
-    try:
-        since = datetime.strptime(match.group(1), "%d %b %Y").date()
-    except ValueError:
-        return text, day
-    return text[:match.start()].strip(), since
+    for language in PHRASES:
+        since = parse_date(match.group(1), language, day)
+        if since is not None:
+            return text[:match.start()].strip(), since
+    return text, day

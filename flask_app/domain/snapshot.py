@@ -41,6 +41,7 @@ class Paragraph:
     checkbox: bool = False
     spans: tuple[Span, ...] = ()
     in_table: bool = False
+    heading_id: str = ""  # Docs' id of a heading, for links to it ("#heading=h.…")
 
     @property
     def heading_level(self) -> int | None:
@@ -107,15 +108,15 @@ class DocSnapshot:
 
     def fingerprint(self, start: int, end: int, retitled: str | None = None) -> str:
         """A hash of everything in [start, end): each paragraph's text, which paragraphs are in
-        table cells, the tables' shapes, the elements that are not text and the text of the
-        footnotes referenced. Equal to :func:`fingerprint_lines` of what was written there as long
+        table cells, which are struck through (marked done), the tables' shapes, the elements
+        that are not text and the text of the footnotes referenced. Equal to :func:`fingerprint_lines` of what was written there as long
         as nobody changed a character, table, image or footnote of it. ``retitled``: the hash as
         it will be once the first paragraph reads ``retitled`` instead."""
         items: list[tuple[int, str]] = [(t.start, f"T:{t.rows}x{t.columns}") for t in self.tables
                                         if start <= t.start < end]
         for n, paragraph in enumerate(self.paragraphs_in(start, end)):
             text = retitled if n == 0 and retitled is not None else paragraph.text
-            line = ("C:" if paragraph.in_table else "P:") + text
+            line = ("C:" if paragraph.in_table else "P:") + ("~" if paragraph.struck else "") + text
             objects = [f"~{s.kind}:{s.ref}:{self.footnotes.get(s.ref, '')}"
                        for s in paragraph.spans if s.kind != "text"]
             items.append((paragraph.start, "\n".join([line, *objects])))

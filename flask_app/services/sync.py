@@ -23,17 +23,19 @@ from datetime import datetime, timedelta
 from ..domain.agenda import AgendaTemplate
 from ..domain.detection import DetectionSettings
 from ..domain.events import CalendarEvent
-from ..domain.people import Directory
+from ..domain.locales import DEFAULT_LANGUAGE
 from ..domain.pairs import PairMeetings, find_pairs
+from ..domain.people import Directory
 from ..domain.records import ManagerState, MeetingRecord, PairRecord
+from ..domain.schedule import HORIZON
 from ..domain.snapshot import DocSnapshot
 from ..errors import GoogleApiError, SyncTokenExpired
 from ..ports import Clock, Docs, Drive, Store, Workspace
-from . import agendas, pair_docs
-from .gather import Gatherer
+from . import pair_docs
+from .pair_cycle import sync_pair
 
 log = logging.getLogger(__name__)
-LOOKBACK = timedelta(days=7)
+LOOKBACK = timedelta(days=35)  # meetings that ended this long ago may still need gathering
 
 
 @dataclass
@@ -61,9 +63,11 @@ class SyncResult:
 
 @dataclass(frozen=True)
 class SyncSettings:
-    lookahead: timedelta = timedelta(days=14)
-    grace: timedelta = timedelta(minutes=30)
+    agenda_days_before: timedelta = timedelta(days=7)  # a first meeting's agenda, or after a gap
+    grace: timedelta = timedelta(minutes=30)  # after a meeting ends, before it is gathered
     detection: DetectionSettings = DetectionSettings()
+    template: str = "one-on-one"
+    default_language: str = DEFAULT_LANGUAGE
     lease: timedelta = timedelta(minutes=10)
     lease_waits: int = 10  # tries, one second apart, before a second run skips
     write_attempts: int = 5
@@ -75,6 +79,7 @@ class Run:
 
     manager: str
     workspace: Workspace
+    store: Store
     directory: Directory
     now: datetime
     result: SyncResult
@@ -107,7 +112,7 @@ class ManagerSync:
     workspace: Workspace
     store: Store
     clock: Clock
-    template: AgendaTemplate
+    templates: dict[str, AgendaTemplate]
     settings: SyncSettings = SyncSettings()
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
     sleep: object = time.sleep
@@ -149,16 +154,15 @@ class ManagerSync:
         result.full_sync = full
         state.events = events
         now = self.clock.now()
-        run = Run(manager, self.workspace, directory, now, result)
+        run = Run(manager, self.workspace, self.store, directory, now, result)
         found = find_pairs(list(events.values()), manager, directory, self.settings.detection,
-                           now - LOOKBACK, now + self.settings.lookahead)
+                           now - LOOKBACK, now + HORIZON)
         pairs = found.pairs
         result.pairs = len(pairs)
         result.problems += found.problems
-        gatherer = Gatherer(self.store, self.template, self.settings) if gather else None
         for pair in pairs:
             try:
-                self._pair(run, pair, state, full, write_agendas, gatherer)
+                self._pair(run, pair, state, full, write_agendas, gather)
             except GoogleApiError as error:
                 result.problems.append(error.summary)
                 log.warning("pair sync failed: %s", error.summary)
@@ -186,38 +190,21 @@ class ManagerSync:
         return events, token, full
 
     def _pair(self, run: Run, pair: PairMeetings, state: ManagerState, full: bool,
-              write_agendas: bool, gatherer: Gatherer | None) -> None:
+              write_agendas: bool, gather: bool) -> None:
         record = self.store.pair(pair.manager, pair.report) or PairRecord(pair.manager,
                                                                           pair.report)
         known = {r.occurrence: r for r in self.store.meetings(record.key)}
+        events = {event_id: state.events[event_id] for event_id in pair.event_ids}
         changed: list[MeetingRecord] = []
         try:
-            if write_agendas:
-                if full and record.doc_id:
-                    pair_docs.verify(run, record, known)
-                changed += self._agendas(run, pair, state, record, known)
-            if gatherer is not None and record.doc_id is not None:
-                changed += gatherer.gather(run, pair, record, known)
+            if write_agendas and full and record.doc_id:
+                pair_docs.verify(run, record, known)
+                changed += list(known.values())
+            changed += sync_pair(run, pair, record, known, events, self.settings,
+                                 self.templates, write_agendas=write_agendas, gather=gather)
         finally:
+            state.events.update(events)
             with self.store.transaction():
                 self.store.save_pair(record)
                 for meeting in {m.occurrence: m for m in changed}.values():
                     self.store.save_meeting(meeting)
-
-    def _agendas(self, run: Run, pair: PairMeetings, state: ManagerState, record: PairRecord,
-                 known: dict[str, MeetingRecord]) -> list[MeetingRecord]:
-        plan = agendas.plan(pair, known, run.now, run.now + self.settings.lookahead)
-        if record.doc_id is None and not plan.upcoming:
-            return []
-        events = {event_id: state.events[event_id] for event_id in pair.event_ids}
-        if record.doc_id is None:
-            pair_docs.find_or_create(run, record, events)
-        pair_docs.share(run, record, pair.report)
-        for event_id, event in events.items():
-            attached = pair_docs.attach(run, record, event)
-            if attached is not None:
-                state.events[event_id] = attached
-        if not plan.needed:
-            return []
-        return agendas.write(run, record, pair, known, plan, self.template,
-                             self.settings.write_attempts)

@@ -42,10 +42,12 @@ def pair(manager: str, report: str):
     c = coach()
     record = _pair(manager, report)
     meetings = sorted(c.store.meetings(record.key), key=lambda m: m.start, reverse=True)
+    zones = list(dict.fromkeys(z for z in (record.zones.get(record.manager),
+                                           record.zones.get(record.report)) if z))
     return render_template("pair.html", record=record, meetings=meetings,
                            next_meeting=_next_meeting(record), questions=QUESTIONS,
                            plan=c.store.plan(record.report), sandbox=c.sandbox.url, now=c.now(),
-                           max_answer=MAX_ANSWER)
+                           max_answer=MAX_ANSWER, zones=zones)
 
 
 @bp.post("/pair/<manager>/<report>/answer")

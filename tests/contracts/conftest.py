@@ -34,9 +34,11 @@ class FakeBackend:
 
     def __init__(self):
         self.manager, self.report = "ana@example.com", "bo@example.com"
+        self.manager_zone = "Europe/Lisbon"
         self.google = FakeGoogle(Directory([
-            Person(self.manager, "Ana Silva"),
-            Person(self.report, "Bo Nilsson", manager_email=self.manager)]))
+            Person(self.manager, "Ana Silva", time_zone=self.manager_zone),
+            Person(self.report, "Bo Nilsson", manager_email=self.manager,
+                   time_zone="Europe/Stockholm")]))
         self.workspace = FakeWorkspace(self.google)
 
     def create_event(self, organizer: str, guest: str, summary: str, *, weekly=False,
@@ -130,7 +132,7 @@ def _sandbox_backend(sandbox) -> GoogleBackend:
 
     backend = GoogleBackend(workspace, "ana.silva@example.com", "bo.nilsson@example.com",
                             credentials)
-    backend.sandbox = sandbox
+    backend.sandbox, backend.manager_zone = sandbox, "Europe/Lisbon"
     return backend
 
 
@@ -150,6 +152,7 @@ def _live_backend() -> GoogleBackend:
     backend = GoogleBackend(workspace, os.environ["COACH_LIVE_MANAGER"],
                             os.environ["COACH_LIVE_REPORT"], credentials)
     backend.name, backend.can_fault = "live", False
+    backend.manager_zone = os.environ.get("COACH_LIVE_MANAGER_ZONE", "UTC")
     return backend
 
 

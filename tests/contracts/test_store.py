@@ -75,11 +75,13 @@ def test_pairs_meetings_plans_and_entries(store):
     key = pair_key("ana@x.com", "bo@x.com")
     store.save_meeting(MeetingRecord(key, "s1@1", "coach.m.x", NOW, "1:1 · Tue 1 Dec", "h"))
     store.save_meeting(MeetingRecord(key, "s1@2", "coach.m.y", NOW + timedelta(days=7), "t",
-                                     "h", gathered_at=NOW, filled=True, answers=3))
+                                     "h", gathered_at=NOW, filled=True, questions_answered=3,
+                                     pulse=4, concrete=True))
     store.save_meeting(MeetingRecord(key, "s1@1", "coach.m.x", NOW, "1:1 · Tue 1 Dec", "h2"))
     meetings = sorted(store.meetings(key), key=lambda m: m.start)
     assert [m.content_hash for m in meetings] == ["h2", "h"]
     assert meetings[1].filled is True and meetings[1].gathered_at == NOW
+    assert (meetings[1].questions_answered, meetings[1].pulse, meetings[1].concrete) == (3, 4, True)
     store.save_plan(PlanRecord("bo@x.com", "plan1", "ana@x.com", ["ana@x.com"]))
     assert store.plan("bo@x.com").doc_id == "plan1" and len(store.plans()) == 1
     assert store.plan("nobody@x.com") is None

@@ -67,6 +67,11 @@ def test_only_the_organiser_may_attach(backend):
         backend.workspace.calendar(backend.report).attach_doc(event, DocLink(doc.id, "Notes"))
 
 
+def test_each_person_has_a_calendar_time_zone(backend):
+    zone = backend.workspace.calendar(backend.manager).time_zone()
+    assert zone == backend.manager_zone
+
+
 def test_a_window_lists_each_meeting_of_a_series(backend):
     event = backend.create_event(backend.manager, backend.report, "Weekly", weekly=True)
     meetings = backend.workspace.calendar(backend.manager).between(

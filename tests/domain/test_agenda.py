@@ -86,8 +86,37 @@ def test_default_template_asks_the_four_questions_in_order_under_a_dated_title()
     for key, question in QUESTIONS.items():
         assert headings[key] == question
     keys = [block.key for block in model.blocks if block.key]
-    assert keys == ["open_items", "obstacle", "tried", "success", "needs", "commitments"]
-    assert model.blocks[-1].kind == "checkbox"
+    assert keys == ["topic", "open_items", "obstacle", "tried", "success", "needs", "feedback",
+                    "commitments", "pulse"]
+    assert headings["pulse"] == "How useful was this conversation for your development? (1–5)"
+    assert model.blocks[-1] == Block("paragraph")  # the line to answer on
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es", "ja"])
+def test_the_default_agenda_in_other_languages_has_the_same_parts(language):
+    english = load_template(AGENDAS / "one-on-one.md")
+    other = load_template(AGENDAS / f"one-on-one.{language}.md")
+    assert (other.name, other.language) == ("one-on-one", language)
+    assert [b.key for b in other.blocks if getattr(b, "key", None)] == [
+        b.key for b in english.blocks if getattr(b, "key", None)]
+    model = other.render(context(language=language))
+    assert model.blocks[0].text != "1:1 · Tue 1 Dec 2026"  # the date in the language too
+
+
+def test_the_title_says_the_time_in_both_participants_zones():
+    from datetime import datetime, timezone
+    start = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
+    same = context(start=start, manager_zone="Europe/Lisbon", report_zone="Europe/Lisbon")
+    assert same.title() == "1:1 · Tue 1 Dec 2026 · 09:30 Lisbon"
+    apart = context(start=start, manager_zone="Europe/Lisbon", report_zone="Asia/Tokyo")
+    assert apart.title() == "1:1 · Tue 1 Dec 2026 · 09:30 Lisbon · 18:30 Tokyo"
+    late = context(start=datetime(2026, 12, 1, 23, tzinfo=timezone.utc),
+                   manager_zone="America/Los_Angeles", report_zone="Asia/Kolkata")
+    assert late.title() == ("1:1 · Tue 1 Dec 2026 · 15:00 Los Angeles · "
+                            "Wed 2 Dec 2026 04:30 Kolkata")
+    german = context(start=start, manager_zone="Europe/Berlin", report_zone="Europe/Berlin",
+                     language="de")
+    assert german.title() == "1:1 · Di., 1. Dez. 2026 · 10:30 Berlin"
 
 
 # --- filling -------------------------------------------------------------------------------
@@ -198,9 +227,9 @@ def test_unknown_placeholder_is_reported_with_file_and_line(tmp_path):
         load_template(path)
     assert caught.value.problems == (
         f"{path}:10: unknown placeholder 'report' (known: manager_name, report_name, "
-        "meeting_date, open_items)",
+        "manager_given_name, report_given_name, meeting_date, meeting_day, open_items)",
         f"{path}:10: unknown placeholder 'x' (known: manager_name, report_name, "
-        "meeting_date, open_items)",
+        "manager_given_name, report_given_name, meeting_date, meeting_day, open_items)",
     )
     assert str(caught.value).startswith(f"{path}:10: unknown placeholder 'report'")
 
@@ -255,8 +284,9 @@ def test_mistakes_in_section_text_are_reported_with_their_line(tmp_path, added, 
 def test_file_names_must_be_plain(tmp_path):
     path = write(tmp_path, VALID, name="Team Lead.md")
     assert problems(path) == (
-        f"{path}: template files are named with lowercase letters, digits and hyphens "
-        "and end in .md (like team-lead.md)",
+        f"{path}: template files are named with lowercase letters, digits and hyphens, then "
+        "a language code unless in English, and end in .md (like team-lead.md, "
+        "team-lead.de.md)",
     )
 
 

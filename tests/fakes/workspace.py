@@ -47,6 +47,7 @@ class FakeGoogle:
 
     def __init__(self, directory: Directory):
         self.people = directory
+        self.zones = {p.email: p.time_zone for p in directory if p.time_zone}
         self.events: dict[str, CalendarEvent] = {}
         self.versions: dict[str, int] = {}  # event id -> change number
         self.cancelled: dict[str, CalendarEvent] = {}
@@ -152,6 +153,10 @@ class FakeCalendar:
                           and self.google.versions[e.id] > since]
             return found, str(max(self.google.versions.values(), default=0))
         return self.google._call("calendar.changes", work)
+
+    def time_zone(self):
+        return self.google._call("calendar.time_zone",
+                                 lambda: self.google.zones.get(self.user, "UTC"))
 
     def between(self, start, end):
         def work():

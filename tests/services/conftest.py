@@ -17,7 +17,7 @@ from tests.fakes.workspace import FakeGoogle, FakeWorkspace
 
 ANA, BO, FANG = "ana@example.com", "bo@example.com", "fang@example.com"
 MONDAY = datetime(2026, 11, 30, 6, tzinfo=timezone.utc)  # a Monday, 06:00 UTC
-TEMPLATE = load_templates(Path(__file__).parents[2] / "agendas")["one-on-one"]
+TEMPLATES = load_templates(Path(__file__).parents[2] / "agendas")
 
 
 def org() -> Directory:
@@ -38,13 +38,13 @@ def weekly(event_id: str, manager: str, report: str, first: datetime,
 class Org:
     """The fakes, the store, the clock and the services over them."""
 
-    def __init__(self):
-        self.google = FakeGoogle(org())
+    def __init__(self, people: Directory | None = None):
+        self.google = FakeGoogle(people or org())
         self.workspace = FakeWorkspace(self.google)
         self.store = MemoryStore()
         self.clock = FakeClock(MONDAY)
-        self.sync = ManagerSync(self.workspace, self.store, self.clock, TEMPLATE, SyncSettings(),
-                                sleep=lambda seconds: None)
+        self.sync = ManagerSync(self.workspace, self.store, self.clock, TEMPLATES,
+                                SyncSettings(), sleep=lambda seconds: None)
         self.google.put_event(weekly("ab", ANA, BO, MONDAY + timedelta(days=1, hours=4)))
 
     def run(self, manager: str = ANA, **kw):

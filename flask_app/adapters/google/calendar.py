@@ -36,6 +36,11 @@ class GoogleCalendar:
             if not page_token:
                 return [to_domain(item) for item in items], page["nextSyncToken"]
 
+    def time_zone(self) -> str:
+        # events.list answers with the calendar's zone; calendars.get would need a broader scope
+        request = self._events().list(calendarId="primary", maxResults=1, fields="timeZone")
+        return self._clients.execute(request, "calendar.events.list").get("timeZone", "UTC")
+
     def between(self, start: datetime, end: datetime) -> list[CalendarEvent]:
         events = self._events()
         found: list[CalendarEvent] = []

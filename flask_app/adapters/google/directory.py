@@ -34,4 +34,7 @@ def _person(user: dict) -> Person:
                   manager_email=manager.lower() if manager else None,
                   org_unit_path=user.get("orgUnitPath", "/"), title=title,
                   given_name=name.get("givenName", ""), family_name=name.get("familyName", ""),
-                  is_admin=user.get("isAdmin", False))
+                  is_admin=user.get("isAdmin", False),
+                  languages=tuple(language["languageCode"] for language in user.get("languages", [])
+                                  if language.get("languageCode")
+                                  and language.get("preference", "preferred") == "preferred"))

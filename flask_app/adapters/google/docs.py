@@ -105,7 +105,8 @@ def _paragraph(element: dict, lists: dict, in_table: bool) -> Paragraph:
         style=paragraph.get("paragraphStyle", {}).get("namedStyleType", "NORMAL_TEXT"),
         list_id=list_id, nesting=nesting,
         checkbox=bool(list_id) and _is_checkbox(lists.get(list_id, {}), nesting),
-        spans=tuple(spans), in_table=in_table)
+        spans=tuple(spans), in_table=in_table,
+        heading_id=paragraph.get("paragraphStyle", {}).get("headingId", ""))
 
 
 def _reference(value: dict) -> str:
