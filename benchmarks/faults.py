@@ -34,8 +34,8 @@ def main(count: int = 1000, steps: int = 8) -> int:
         world = FaultWorld(LocalSandbox(server), Path(folder), tally)
         try:
             rounds(world, count, steps)
-        except AssertionError as failure:
-            print(f"FAILED: {failure}")
+        except Exception as failure:  # a round that found a problem: say which, then the tally
+            print(f"FAILED: {type(failure).__name__}: {failure}")
         finally:
             world.close()
             server.stop()
