@@ -78,6 +78,9 @@ class Drive(Protocol):
     def unshare(self, file_id: str, permission_id: str) -> None:
         """Take a permission away. Idempotent: a permission already gone is not an error."""
 
+    def export_markdown(self, file_id: str) -> str:
+        """A Google Doc as Drive's Markdown export (checklist ticks as ``- [x]``)."""
+
     def trash(self, file_id: str) -> None:
         """Move the file to the trash (people can restore it for 30 days). Idempotent."""
 

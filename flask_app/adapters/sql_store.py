@@ -74,6 +74,7 @@ class _Plan(_Base):
     doc_id: Mapped[str] = mapped_column(String(128))
     manager: Mapped[str] = mapped_column(String(320))
     shared_with: Mapped[list] = mapped_column(JSON, default=list)
+    summary_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class _PlanEntry(_Base):
@@ -82,6 +83,7 @@ class _PlanEntry(_Base):
     occurrence: Mapped[str] = mapped_column(String(1100), primary_key=True)
     range_name: Mapped[str] = mapped_column(String(256))
     content_hash: Mapped[str] = mapped_column(String(64))
+    objective_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class _Lease(_Base):

@@ -191,7 +191,7 @@ def parse_template(name: str, source: str, label: str) -> AgendaTemplate:
 
 def _fill(run: Run, values: dict[str, str]) -> Run:
     text = PLACEHOLDER.sub(lambda match: values[match.group(1)], run.text)
-    return Run(text, run.bold, run.italic, run.link)
+    return Run(text, run.bold, run.italic, run.link, run.strike)
 
 
 def _open_item_blocks(items: tuple[OpenItem, ...], language: str) -> list[Block]:

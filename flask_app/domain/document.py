@@ -42,6 +42,7 @@ class Run:
     bold: bool = False
     italic: bool = False
     link: str | None = None
+    strike: bool = False  # struck through: done
 
     def __post_init__(self) -> None:
         bad = _FORBIDDEN.search(self.text)
@@ -52,10 +53,11 @@ class Run:
 
     @property
     def styled(self) -> bool:
-        return self.bold or self.italic or self.link is not None
+        return self.bold or self.italic or self.strike or self.link is not None
 
     def same_style(self, other: Run) -> bool:
-        return (self.bold, self.italic, self.link) == (other.bold, other.italic, other.link)
+        return ((self.bold, self.italic, self.link, self.strike)
+                == (other.bold, other.italic, other.link, other.strike))
 
     def text_length_utf16(self) -> int:
         return utf16_len(self.text)

@@ -57,6 +57,8 @@ def _run(run: Run) -> str:
         html = f"<i>{html}</i>"
     if run.bold:
         html = f"<b>{html}</b>"
+    if run.strike:
+        html = f"<s>{html}</s>"
     if run.link is not None:
         html = f'<a href="{escape(run.link)}">{html}</a>'
     return html

@@ -51,6 +51,8 @@ PLAN_RANGE = "coach.plan"
 OBJECTIVES_RANGE = PLAN_RANGE + ".objectives"
 TARGETS_RANGE = PLAN_RANGE + ".targets"
 LOG_RANGE = PLAN_RANGE + ".log"
+SUMMARY_RANGE = PLAN_RANGE + ".summary"
+OBJECTIVE_PREFIX = PLAN_RANGE + ".objective."
 LOG_NOTE = ("One entry per one-on-one, newest first, gathered from the notes in your one-on-one "
             "doc, and brought up to date when those notes change. Once you edit an entry here, "
             "it is yours: the service no longer changes it.")
@@ -92,8 +94,11 @@ def plan_skeleton(employee_name: str) -> DocumentModel:
     return DocumentModel((
         Block("heading", (Run(f"Development plan · {name}"),), 1),
         Block("heading", (Run("Performance objectives (current role)"),), 2, key="objectives"),
-        Block("paragraph", (Run("What the current role asks for, agreed together. This part is "
-                                "yours: the service never changes it.", italic=True),)),
+        Block("paragraph", (Run("What the current role asks for, agreed together. Concrete "
+                                "goals from your one-on-ones are added below, each open until "
+                                "you mark it met or strike it through; edit them or move them "
+                                "to the growth targets as you like: a line you changed is "
+                                "never changed back.", italic=True),)),
         Block("paragraph"),
         Block("heading", (Run("Growth targets (next role)"),), 2, key="targets"),
         Block("paragraph", (Run("Where to grow next and how you will both know. This part is "
@@ -110,10 +115,15 @@ def _log_model(key: str | None) -> DocumentModel:
 
 
 def entry_model(entry: PlanEntry) -> DocumentModel:
-    """One meeting's entry: dated heading, the four answers, commitments and other notes."""
-    answers = entry.notes.answers
+    """One meeting's entry: dated heading (a link to the meeting's section), the topic, the four
+    answers, feedback, commitments (done ones struck through) and other notes."""
+    notes = entry.notes
+    answers = notes.answers
     employee, manager = _one_line(entry.employee_name), _one_line(entry.manager_name)
-    blocks = [Block("heading", (Run(f"{human_date(entry.day)} · with {manager}"),), 3)]
+    blocks = [Block("heading", (Run(f"{human_date(entry.day)} · with {manager}",
+                                    link=entry.link),), 3)]
+    if _lines(notes.topic):
+        blocks += _field("This time", notes.topic)
     blocks += _field("Obstacle", answers.get("obstacle", ""))
     blocks += _field("What was tried", answers.get("tried", ""))
     blocks += _field("What success looks like", answers.get("success", ""))
@@ -121,16 +131,64 @@ def entry_model(entry: PlanEntry) -> DocumentModel:
     if verdict.prompt:
         blocks.append(Block("paragraph", (Run(f"⚑ {verdict.prompt}", italic=True),)))
     blocks += _field(f"What {employee} needs from {manager}", answers.get("needs", ""))
-    commitments = [(c.done, _one_line(c.text)) for c in entry.notes.commitments]
+    if _lines(notes.feedback):
+        blocks += _field("Feedback on a moment", notes.feedback)
+    commitments = [(c.done, _one_line(c.text)) for c in notes.commitments]
     commitments = [(done, text) for done, text in commitments if text]
     heading = (Run("Commitments:", bold=True),) + (() if commitments else
                                                    (Run(" none", italic=True),))
     blocks.append(Block("paragraph", heading))
-    blocks += [Block("paragraph", (Run(f"{'☑' if done else '☐'} {text}"),))
-               for done, text in commitments]
-    if _lines(entry.notes.other):
-        blocks += _field("Other notes", entry.notes.other)
+    blocks += [Block("paragraph", (Run(f"✓ {text}", strike=True),) if done
+                     else (Run(f"☐ {text}"),)) for done, text in commitments]
+    if _lines(notes.other):
+        blocks += _field("Other notes", notes.other)
     return DocumentModel(tuple(blocks))
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A concrete success statement from a meeting, as a line under Performance objectives."""
+
+    occurrence: str
+    day: date
+    text: str
+
+    @property
+    def range_name(self) -> str:
+        return OBJECTIVE_PREFIX + _digest(self.occurrence)
+
+
+def objective_model(objective: Objective) -> DocumentModel:
+    return DocumentModel((Block("paragraph", (
+        Run(_one_line(objective.text)),
+        Run(f" · since {human_date(objective.day)} · open", italic=True))),))
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """Numbers only: this quarter's meetings, how many had all four questions answered, the
+    needs still open and the oldest one's age, the last few usefulness scores (oldest first)."""
+
+    meetings: int
+    all_four: int
+    needs_open: int
+    oldest_open_days: int | None
+    pulses: tuple[int, ...] = ()
+
+
+def summary_model(summary: PlanSummary) -> DocumentModel:
+    parts = [f"{summary.meetings} one-on-one{'s' * (summary.meetings != 1)}",
+             f"{summary.all_four} with all four questions answered"]
+    if summary.needs_open:
+        parts.append(f"{summary.needs_open} item{'s' * (summary.needs_open != 1)} open"
+                     + (f", the oldest for {summary.oldest_open_days} days"
+                        if summary.oldest_open_days is not None else ""))
+    else:
+        parts.append("nothing open")
+    if summary.pulses:
+        parts.append("usefulness " + " → ".join(str(p) for p in summary.pulses))
+    return DocumentModel((Block("paragraph", (Run("This quarter: ", bold=True),
+                                              Run(" · ".join(parts)))),))
 
 
 def _field(label: str, text: str) -> list[Block]:
@@ -182,10 +240,17 @@ class PlanWrite:
     requests: list[dict]
     hashes: dict[str, str] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
+    objectives: dict[str, str] = field(default_factory=dict)  # meeting key -> line fingerprint
+    summary: str | None = None  # the summary's fingerprint as written
+    incomplete: bool = False  # the skeleton is new: objectives and summary come next batch
 
 
 def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[str, str],
-                 remove: Iterable[str] = (), employee_name: str | None = None) -> PlanWrite:
+                 remove: Iterable[str] = (), employee_name: str | None = None,
+                 objectives: Iterable[Objective] = (),
+                 written_objectives: dict[str, str] | None = None,
+                 summary: PlanSummary | None = None,
+                 written_summary: str | None = None) -> PlanWrite:
     """One batch that writes ``entries`` into the plan doc: new ones in date order under the
     coaching log, changed ones in place, unchanged ones not at all.
 
@@ -195,6 +260,9 @@ def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[st
     ``remove``: meeting keys whose entries go (their notes were emptied after being gathered).
     The skeleton is written first if the doc has none (a new blank doc), titled with
     ``employee_name`` or else the entries' employee. Entries of other meetings stay as they are.
+    ``objectives`` are added below Performance objectives once each (``written_objectives``:
+    their lines' fingerprints, by meeting key), and updated while untouched; ``summary`` is
+    written under the title and rewritten while untouched (``written_summary``).
     """
     keys = [entry.occurrence for entry in entries] + list(remove)
     repeated = sorted({key for key in keys if keys.count(key) > 1})
@@ -241,6 +309,11 @@ def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[st
                            employee_name or (entries[0].employee_name if entries else None))
     if log_index is None:
         return PlanWrite([])  # no skeleton and no name to write one with: nothing to write
+    if doc.range(PLAN_RANGE) is None and doc.range(LOG_RANGE) is None:
+        out.incomplete = bool(list(objectives) or summary)
+    else:
+        _objectives(doc, writes, list(objectives), written_objectives or {}, out)
+        _summary(doc, writes, summary, written_summary, out)
     for entry, model in new:
         index = next((p.start for p in staying if p.day < entry.day), None)
         if index is None:
@@ -249,6 +322,51 @@ def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[st
         at.insert.insert(_below_log(at), (model, entry.range_name))
     out.requests = _requests(doc, writes) if writes else []
     return out
+
+
+def _objectives(doc: DocSnapshot, writes: dict[int, _Writes], objectives: list[Objective],
+                written: dict[str, str], out: PlanWrite) -> None:
+    """New objectives below the others (at the growth targets' heading); changed ones in place
+    while untouched. An objective written once is never written again, wherever people put it."""
+    targets, mine = doc.range(TARGETS_RANGE), doc.range(OBJECTIVES_RANGE)
+    below = targets[0] if targets else (mine[1] if mine else None)
+    new = []
+    for objective in sorted(objectives, key=lambda o: (o.day, o.occurrence)):
+        model = objective_model(objective)
+        fingerprint = fingerprint_lines(b.text for b in model.blocks)
+        extent = doc.range(objective.range_name)
+        if objective.occurrence not in written:
+            new.append((objective, model))
+            out.objectives[objective.occurrence] = fingerprint
+        elif extent and doc.fingerprint(*extent) == written[objective.occurrence] != fingerprint:
+            at = _at(writes, extent[0])
+            at.delete = _Placed(objective.range_name, objective.day, *extent)
+            at.insert.append((model, objective.range_name))
+            out.objectives[objective.occurrence] = fingerprint
+    if new and below is not None:  # inserted bottom up: each goes above the one before
+        _at(writes, below).insert += [(model, o.range_name) for o, model in reversed(new)]
+
+
+def _summary(doc: DocSnapshot, writes: dict[int, _Writes], summary: PlanSummary | None,
+             written: str | None, out: PlanWrite) -> None:
+    """The summary under the title: added once, then rewritten while untouched."""
+    if summary is None:
+        return
+    model = summary_model(summary)
+    fingerprint = fingerprint_lines(b.text for b in model.blocks)
+    extent = doc.range(SUMMARY_RANGE)
+    if extent is None:
+        plan = doc.range(PLAN_RANGE)
+        title = doc.paragraph_at(plan[0]) if plan else None
+        if written is None and title is not None:
+            _at(writes, title.end).insert.append((model, SUMMARY_RANGE))
+            out.summary = fingerprint
+    elif doc.fingerprint(*extent) == written:
+        if fingerprint != written:
+            at = _at(writes, extent[0])
+            at.delete = _Placed(SUMMARY_RANGE, date.min, *extent)
+            at.insert.append((model, SUMMARY_RANGE))
+        out.summary = fingerprint
 
 
 def _digest(occurrence_key: str) -> str:

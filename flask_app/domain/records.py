@@ -76,6 +76,7 @@ class PlanRecord:
     doc_id: str
     manager: str
     shared_with: list[str] = field(default_factory=list)
+    summary_hash: str | None = None  # the summary as the service last wrote it
 
 
 @dataclass
@@ -86,6 +87,7 @@ class PlanEntryRecord:
     occurrence: str
     range_name: str
     content_hash: str
+    objective_hash: str = ""  # its success statement's line under Performance objectives
 
 
 @dataclass(frozen=True)

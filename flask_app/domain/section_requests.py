@@ -8,7 +8,7 @@ Indices are UTF-16 code units. The requests, in the order Google applies them:
 3. updateParagraphStyle: HEADING_n per heading, NORMAL_TEXT for each run of other paragraphs
    (new paragraphs copy the style of the paragraph they were inserted into, which is often the
    previous meeting's heading);
-4. updateTextStyle for bold, italic and links;
+4. updateTextStyle for bold, italic, strikethrough and links;
 5. createParagraphBullets per run of same-kind list paragraphs, the last run first. A nested
    item is inserted with one leading tab per level; Google turns the tabs into the nesting
    level and deletes them, which shifts everything after them. Going from the end backwards
@@ -174,6 +174,8 @@ def _text_styles(placed: list[_Placed]) -> list[dict]:
                     style["bold"] = True
                 if run.italic:
                     style["italic"] = True
+                if run.strike:
+                    style["strikethrough"] = True
                 if run.link is not None:
                     style["link"] = {"url": run.link}
                 requests.append(

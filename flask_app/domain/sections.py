@@ -59,11 +59,9 @@ def insert_index(sections: list[PlacedSection], day: date, top: int) -> int:
 
 
 def is_done(paragraph: Paragraph) -> bool:
-    """A commitment or need counts as done when struck through or marked ✓ / [x] / done.
-
-    The Docs API does not say whether a checklist box is ticked, so people's marks decide.
-    """
-    return paragraph.struck or bool(_DONE_MARK.match(paragraph.text))
+    """A commitment or need counts as done when ticked, struck through or marked ✓ / [x] /
+    done. (The Docs API does not say whether a box is ticked: see ticks.py.)"""
+    return paragraph.ticked or paragraph.struck or bool(_DONE_MARK.match(paragraph.text))
 
 
 def _normal(text: str) -> str:

@@ -42,6 +42,7 @@ class Paragraph:
     spans: tuple[Span, ...] = ()
     in_table: bool = False
     heading_id: str = ""  # Docs' id of a heading, for links to it ("#heading=h.…")
+    ticked: bool = False  # a checklist box ticked (read from Drive's export: see ticks.py)
 
     @property
     def heading_level(self) -> int | None:

@@ -24,11 +24,12 @@ from ..domain.occurrences import Occurrence
 from ..domain.pair_doc import Written, cancelled_mark, compose, header_model
 from ..domain.pairs import PairMeetings
 from ..domain.people import pair_language
-from ..domain.plan import PlanEntry
+from ..domain.plan import Objective, PlanEntry, PlanSummary
 from ..domain.records import MeetingRecord, PairRecord
 from ..domain.schedule import SectionPlan, due, plan_sections
-from ..domain.sections import item_states, normal_item, placed_sections
+from ..domain.sections import is_done, item_states, normal_item, placed_sections
 from ..domain.snapshot import DocSnapshot
+from ..domain.ticks import checklist, with_ticks
 from ..errors import Conflict, GoogleApiError, NotFound
 from . import pair_docs, plans
 
@@ -95,6 +96,8 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
             pair_docs.forget(run, record, known)
             return list(known.values())
         work = {key: copy.copy(r) for key, r in known.items()}
+        if ending:
+            doc = _ticked(run, doc)
         notes = _gather(doc, pair, ending, work, now) if ending else {}
         sections = (plan_sections(meetings.meetings, work, now, days_before=days_before)
                     if write_agendas else SectionPlan())
@@ -157,6 +160,17 @@ def _read(run, doc_id: str) -> DocSnapshot:
     doc = run.docs.get(doc_id)
     run.seen[doc_id] = (doc, False)
     return doc
+
+
+def _ticked(run, doc: DocSnapshot) -> DocSnapshot:
+    """The doc with the checklist ticks Drive's export shows, when a box could be ticked."""
+    if not any(p.checkbox and not is_done(p) for p in doc.paragraphs):
+        return doc
+    try:
+        return with_ticks(doc, checklist(run.drive.export_markdown(doc.document_id)))
+    except GoogleApiError as error:  # ✓ and strike-through still say what is done
+        log.info("checklist ticks not read: %s", error.summary)
+        return doc
 
 
 def _gather(doc: DocSnapshot, pair: Pair, ending: list[Occurrence],
@@ -247,11 +261,12 @@ def _records(run, record: PairRecord, known: dict[str, MeetingRecord],
 def _plan(run, pair: Pair, doc: DocSnapshot, known: dict[str, MeetingRecord],
           notes: dict[str, tuple[Occurrence, MeetingNotes]], emptied: list[str],
           attempts: int) -> None:
-    """The report's plan entries for the meetings read, each commitment shown done if it was
-    marked done in its own meeting or in a later one."""
+    """The report's plan: an entry per meeting read (each commitment shown done if it was marked
+    done in its own meeting or a later one), its concrete success statements as objectives, and
+    the summary."""
     days = {r.range_name: r.start.date() for r in known.values()}
     sections = placed_sections(doc, days)
-    entries = []
+    entries, objectives = [], []
     for key, (meeting, found) in notes.items():
         if found is None or not found.filled:
             continue
@@ -260,11 +275,31 @@ def _plan(run, pair: Pair, doc: DocSnapshot, known: dict[str, MeetingRecord],
         found = replace(found, commitments=tuple(
             replace(c, done=c.done or later.get(normal_item(c.text), (None, False))[1])
             for c in found.commitments))
-        entries.append(PlanEntry(key, pair._day(meeting), pair.report_name, pair.manager_name,
-                                 found, link=_section_link(doc, record.range_name)))
+        day = pair._day(meeting)
+        entries.append(PlanEntry(key, day, pair.report_name, pair.manager_name, found,
+                                 link=_section_link(doc, record.range_name)))
+        if record.concrete:
+            objectives.append(Objective(key, day, found.answers["success"]))
     if entries or emptied:
         run.result.plan_entries += plans.write_entries(
-            run, run.store, pair.meetings, pair.report_name, entries, emptied, attempts)
+            run, run.store, pair.meetings, pair.report_name, entries, emptied, attempts,
+            objectives=objectives, summary=_summary(doc, sections, known, run.now))
+
+
+def _summary(doc: DocSnapshot, sections, known: dict[str, MeetingRecord], now) -> PlanSummary:
+    quarter = (now.year, (now.month - 1) // 3)
+    held = sorted((r for r in known.values() if r.gathered_at and r.start <= now
+                   and (r.start.year, (r.start.month - 1) // 3) == quarter),
+                  key=lambda r: r.start)
+    states = item_states(doc, sections)
+    open_since = [item.from_date for item, done in states.values() if not done]
+    pulses = [r.pulse for r in sorted(known.values(), key=lambda r: r.start)
+              if r.gathered_at and r.pulse is not None]
+    return PlanSummary(
+        meetings=len(held), all_four=sum(1 for r in held if r.questions_answered == 4),
+        needs_open=len(open_since),
+        oldest_open_days=(now.date() - min(open_since)).days if open_since else None,
+        pulses=tuple(pulses[-4:]))
 
 
 def _section_link(doc: DocSnapshot, range_name: str) -> str | None:

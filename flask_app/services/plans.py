@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from ..domain.plan import PlanEntry, compose_plan
+from ..domain.plan import Objective, PlanEntry, PlanSummary, compose_plan
 from ..domain.pairs import PairMeetings
 from ..domain.records import PlanEntryRecord, PlanRecord
 from ..errors import Conflict, PermissionDenied
@@ -21,9 +21,10 @@ def plan_marker(employee: str) -> str:
 
 
 def write_entries(run, store: Store, pair: PairMeetings, report_name: str,
-                  entries: list[PlanEntry], emptied: list[str], attempts: int) -> int:
-    """Write ``entries`` (and take out ``emptied`` ones) in the report's plan; how many entries
-    were written."""
+                  entries: list[PlanEntry], emptied: list[str], attempts: int, *,
+                  objectives: list[Objective] = (), summary: PlanSummary | None = None) -> int:
+    """Write ``entries`` (and take out ``emptied`` ones), the new ``objectives`` and the
+    ``summary`` in the report's plan; how many entries were written."""
     drive = run.workspace.drive(pair.report)
     docs = run.workspace.docs(pair.report)
     plan = store.plan(pair.report)
@@ -35,29 +36,50 @@ def write_entries(run, store: Store, pair: PairMeetings, report_name: str,
         store.save_plan(plan)
     align_access(plan, pair.manager, drive, store)
     recorded = {r.occurrence: r for r in store.plan_entries(pair.report)}
-    for _ in range(attempts):
+    written = 0
+    for _ in range(attempts + 1):
         doc = docs.get(plan.doc_id)
-        batch = compose_plan(doc, entries, remove=emptied, employee_name=report_name,
-                             written={k: r.content_hash for k, r in recorded.items()})
+        batch = compose_plan(
+            doc, entries, remove=emptied, employee_name=report_name,
+            written={k: r.content_hash for k, r in recorded.items()},
+            objectives=objectives, summary=summary, written_summary=plan.summary_hash,
+            written_objectives={k: r.objective_hash for k, r in recorded.items()
+                                if r.objective_hash})
         if batch.requests:
             try:
                 docs.write(plan.doc_id, batch.requests, doc.revision_id)
             except Conflict:
                 log.info("plan doc changed while writing; reading it again")
                 continue
-        with store.transaction():
-            for entry in entries:
-                if entry.occurrence in batch.hashes:
-                    store.save_plan_entry(PlanEntryRecord(pair.report, entry.occurrence,
-                                                          entry.range_name,
-                                                          batch.hashes[entry.occurrence]))
+        _remember(store, plan, pair.report, entries, objectives, recorded, batch)
+        written = max(written, sum(1 for entry in entries if entry.occurrence in batch.hashes))
         if batch.conflicts:
             run.result.problems.append(f"{len(batch.conflicts)} development-plan entr"
                                        f"{'y was' if len(batch.conflicts) == 1 else 'ies were'} "
                                        "edited by people and left as they are")
-        return sum(1 for entry in entries if entry.occurrence in batch.hashes)
+        if not batch.incomplete:  # a new plan: its skeleton first, then the rest
+            return written
     log.warning("plan doc kept changing; its entries are written on the next gather")
-    return 0
+    return written
+
+
+def _remember(store: Store, plan: PlanRecord, employee: str, entries: list[PlanEntry],
+              objectives: list[Objective], recorded: dict[str, PlanEntryRecord],
+              batch) -> None:
+    """Keep the fingerprints of what the batch wrote (never the text)."""
+    names = {e.occurrence: e.range_name for e in entries}
+    with store.transaction():
+        for key in set(batch.hashes) | set(batch.objectives):
+            old = recorded.get(key)
+            record = PlanEntryRecord(
+                employee, key, names.get(key, old.range_name if old else ""),
+                batch.hashes.get(key, old.content_hash if old else ""),
+                batch.objectives.get(key, old.objective_hash if old else ""))
+            recorded[key] = record
+            store.save_plan_entry(record)
+        if batch.summary is not None and batch.summary != plan.summary_hash:
+            plan.summary_hash = batch.summary
+            store.save_plan(plan)
 
 
 def align_access(plan: PlanRecord, manager: str, drive: Drive, store: Store) -> None:

@@ -37,11 +37,15 @@ def write(document: Document, entries: list[PlanEntry], **kw) -> list[dict]:
     """Compose, apply, and check that composing the same again changes nothing. What was written
     is remembered on the document (as the store remembers it)."""
     written = document.__dict__.setdefault("written", {})
-    batch = compose_plan(read(document), entries, written=written, **kw)
+    objectives = document.__dict__.setdefault("objectives", {})
+    batch = compose_plan(read(document), entries, written=written,
+                         written_objectives=objectives, **kw)
     if batch.requests:
         document.apply(batch.requests)
     written.update(batch.hashes)
-    again = compose_plan(read(document), entries, written=written, **kw)
+    objectives.update(batch.objectives)
+    again = compose_plan(read(document), entries, written=written,
+                         written_objectives=objectives, **kw)
     assert again.requests == [] and again.conflicts == []
     return batch.requests
 
@@ -242,7 +246,7 @@ def test_an_entry_holds_the_answers_commitments_and_other_notes(document):
         "What 王芳 🚀 needs from José Álvarez: An intro to the data team\n"
         "Commitments:\n"
         "☐ Ana drafts the RFC\n"
-        "☑ Book the room\n"
+        "✓ Book the room\n"
         "Other notes: Notes from Ana\n"
         "Ask about budget\n")
     doc = read(document)
@@ -343,3 +347,78 @@ def test_notes_read_from_a_pair_doc_become_an_entry():
     text = entry_text(plan, e)
     assert "What success looks like: Feel better about presenting MARKER-qzx\n" in text
     assert f"⚑ {PROMPT}\n" in text
+
+
+# --- objectives, the summary, links ----------------------------------------------------------
+def test_a_concrete_success_statement_becomes_an_objective_once(document):
+    from flask_app.domain.plan import Objective
+    write(document, [entry(1)])
+    goal = Objective("series1/2026-12-01", date(2026, 12, 1), "Median review time under 4h by March")
+    write(document, [entry(1)], objectives=[goal])
+    doc = read(document)
+    objectives = doc.text_in(*doc.range(OBJECTIVES_RANGE))
+    after = doc.text_in(doc.range(OBJECTIVES_RANGE)[1], doc.range(TARGETS_RANGE)[0])
+    assert "Median review time under 4h by March · since Tue 1 Dec 2026 · open" in after
+    assert "Median review" not in objectives  # below the objectives people wrote, not inside
+    written = document.__dict__["written"]
+    again = compose_plan(read(document), [entry(1)], written=written, objectives=[goal],
+                         written_objectives={goal.occurrence: "x"})
+    assert again.requests == []  # once written, never written again
+
+
+def test_an_objective_a_person_changed_is_never_changed_back(document):
+    from flask_app.domain.plan import Objective
+    goal = Objective("series1/2026-12-01", date(2026, 12, 1), "Ship the rota by Friday")
+    write(document, [entry(1)])
+    first = compose_plan(read(document), [entry(1)], written=document.__dict__["written"],
+                         objectives=[goal])
+    document.apply(first.requests)
+    doc = read(document)
+    line = doc.paragraph_at(doc.range(goal.range_name)[0])
+    document.type_text(line.start, "MET — ")
+    changed = Objective(goal.occurrence, goal.day, "Ship the rota by Thursday")
+    batch = compose_plan(read(document), [entry(1)], written=document.__dict__["written"],
+                         objectives=[changed], written_objectives=first.objectives)
+    assert batch.requests == []
+    assert "MET — Ship the rota by Friday" in read(document).text_in(1, 10**6)
+
+
+def test_the_summary_sits_under_the_title_and_follows_the_numbers(document):
+    from flask_app.domain.plan import SUMMARY_RANGE, PlanSummary
+    write(document, [entry(1)])
+    one = PlanSummary(1, 1, 2, 14, (3,))
+    first = compose_plan(read(document), [entry(1)], written=document.__dict__["written"],
+                         summary=one)
+    document.apply(first.requests)
+    doc = read(document)
+    assert doc.paragraphs[1].text == ("This quarter: 1 one-on-one · 1 with all four questions "
+                                      "answered · 2 items open, the oldest for 14 days · "
+                                      "usefulness 3")
+    two = PlanSummary(2, 1, 0, None, (3, 4))
+    second = compose_plan(doc, [entry(1)], written=document.__dict__["written"], summary=two,
+                          written_summary=first.summary)
+    document.apply(second.requests)
+    text = read(document).text_in(*read(document).range(SUMMARY_RANGE))
+    assert text == ("This quarter: 2 one-on-ones · 1 with all four questions answered · "
+                    "nothing open · usefulness 3 → 4\n")
+    document.type_text(read(document).range(SUMMARY_RANGE)[0], "My note. ")
+    third = compose_plan(read(document), [entry(1)], written=document.__dict__["written"],
+                         summary=one, written_summary=second.summary)
+    assert third.requests == []
+
+
+def test_an_entry_links_to_its_meeting_and_shows_done_commitments_struck(document):
+    from flask_app.domain.notes import Commitment
+    link = "https://docs.google.com/document/d/pair/edit#heading=h.abc"
+    done = entry(1, commitments=(Commitment("Ana: intro Arjun to the SRE lead", done=True),
+                                 Commitment("Bo: draft the RFC"),))
+    write(document, [PlanEntry(done.occurrence, done.day, EMPLOYEE, MANAGER, done.notes,
+                               link=link)])
+    data = document.to_json()
+    heading = next(e for e in data["body"]["content"] if "paragraph" in e and
+                   e["paragraph"]["paragraphStyle"].get("namedStyleType") == "HEADING_3")
+    assert heading["paragraph"]["elements"][0]["textRun"]["textStyle"]["link"]["url"] == link
+    doc = read(document)
+    struck = next(p for p in doc.paragraphs if "intro Arjun" in p.text)
+    assert struck.text == "✓ Ana: intro Arjun to the SRE lead" and struck.struck
+    assert any(p.text == "☐ Bo: draft the RFC" for p in doc.paragraphs)

@@ -20,7 +20,9 @@ from flask_app.domain.people import Directory
 from flask_app.domain.workspace import DriveFile, Permission
 from flask_app.errors import (Conflict, GoogleApiError, NotFound, PermissionDenied,
                               SyncTokenExpired)
+from workspace_sandbox.docs import blocks
 from workspace_sandbox.docs.document import Document, DocsRequestError
+from workspace_sandbox.docs.markdown import markdown
 
 EPOCH = datetime(2026, 11, 30, 6, tzinfo=timezone.utc)
 
@@ -102,6 +104,11 @@ class FakeGoogle:
     def person_edits(self, document_id: str, requests: list[dict]) -> None:
         """A person changes a document in the Docs editor (a new revision)."""
         self.documents[document_id].apply(requests)
+        self.revisions[document_id] += 1
+
+    def person_ticks(self, document_id: str, paragraph_start: int) -> None:
+        """A person ticks a checklist box (the Docs API will not say so)."""
+        self.documents[document_id].set_checked(paragraph_start)
         self.revisions[document_id] += 1
 
     def visible(self, user: str, file_id: str) -> _File:
@@ -256,6 +263,12 @@ class FakeDrive:
             found = self.google.visible(self.user, file_id)
             found.permissions.pop(permission_id.removeprefix("p-"), None)
         return self.google._call("drive.unshare", work)
+
+    def export_markdown(self, file_id):
+        def work():
+            self.google.visible(self.user, file_id)
+            return markdown(blocks.read(self.google.documents[file_id]))
+        return self.google._call("drive.export_markdown", work)
 
     def trash(self, file_id):
         def work():

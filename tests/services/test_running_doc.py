@@ -145,3 +145,71 @@ def test_two_reports_two_docs_each_with_its_next_meeting(world):
     world.google.put_event(weekly("af", ANA, FANG, MONDAY + timedelta(days=2, hours=3)))
     world.run()
     assert len(sections(world.doc(ANA, BO))) == 1 == len(sections(world.doc(ANA, FANG)))
+
+
+def plan(world: Org):
+    record = world.store.plan(BO)
+    return world.workspace.docs(BO).get(record.doc_id)
+
+
+def test_the_plan_gets_objectives_a_summary_and_links(world):
+    world.run()
+    first = world.meetings()[0]
+    type_answer(world, first, "obstacle", "Reviews wait for days")
+    type_answer(world, first, "success", "Median review time under 4 hours by 15 March")
+    type_answer(world, first, "pulse", "4")
+    after_meeting(world, first)
+    world.run()
+    doc = plan(world)
+    text = doc.text_in(1, doc.end_index)
+    assert "Median review time under 4 hours by 15 March · since Tue 1 Dec 2026 · open" in text
+    assert doc.paragraphs[1].text.startswith("This quarter: 1 one-on-one · 0 with all four")
+    assert "usefulness 4" in doc.paragraphs[1].text
+    heading = next(p for p in doc.paragraphs if p.style == "HEADING_3")
+    pair_doc = world.doc()
+    assert heading.spans[0].link.startswith(
+        f"https://docs.google.com/document/d/{pair_doc.document_id}/edit#heading=h.")
+
+
+def test_a_commitment_ticked_in_a_later_meeting_shows_done_in_its_entry(world):
+    world.run()
+    first = world.meetings()[0]
+    type_answer(world, first, "obstacle", "Flaky CI")
+    doc = world.doc()
+    box = next(p for p in doc.paragraphs_in(*doc.range(f"{first.range_name}.commitments"))
+               if p.checkbox)
+    world.google.person_edits(doc.document_id, [{"insertText": {
+        "location": {"index": box.start}, "text": "Ana books the load-test cluster"}}])
+    after_meeting(world, first)
+    world.run()
+    second = world.meetings()[1]
+    doc = world.doc()
+    carried = next(p for p in doc.paragraphs_in(*doc.range(f"{second.range_name}.open_items"))
+                   if "load-test" in p.text)
+    world.google.person_edits(doc.document_id, [{"insertText": {
+        "location": {"index": carried.start}, "text": "✓ "}}])
+    type_answer(world, second, "obstacle", "Still flaky")
+    after_meeting(world, second)
+    world.run()
+    lines = [p.text for p in plan(world).paragraphs if "load-test" in p.text]
+    assert "✓ Ana books the load-test cluster" in lines  # in the first meeting's entry
+
+
+def test_a_box_ticked_in_the_doc_counts_as_done(world):
+    world.run()
+    first = world.meetings()[0]
+    type_answer(world, first, "needs", "A budget for the Kafka course")
+    after_meeting(world, first)
+    world.run()
+    second = world.meetings()[1]
+    doc = world.doc()
+    carried = next(p for p in doc.paragraphs_in(*doc.range(f"{second.range_name}.open_items"))
+                   if "Kafka" in p.text)
+    world.google.person_ticks(doc.document_id, carried.start)  # ticked, not struck or ✓'d
+    type_answer(world, second, "obstacle", "Time")
+    after_meeting(world, second)
+    world.run()
+    third = world.meetings()[2]
+    doc = world.doc()
+    assert "Kafka" not in doc.text_in(*doc.range(f"{third.range_name}.open_items"))
+    assert world.meetings()[1].carried_done == 1

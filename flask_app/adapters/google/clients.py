@@ -61,7 +61,7 @@ RETRIES = {
     "docs.documents.get": "safe", "docs.documents.batchUpdate": "safe",
     "drive.files.list": "safe", "drive.files.get": "safe", "drive.files.update": "safe",
     "drive.permissions.list": "safe", "drive.permissions.create": "safe",
-    "drive.permissions.delete": "safe",
+    "drive.permissions.delete": "safe", "drive.files.export": "safe",
     "drive.files.create": "unsafe",
 }
 

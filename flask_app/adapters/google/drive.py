@@ -67,6 +67,10 @@ class GoogleDrive:
         except NotFound:
             pass  # already gone: a retry after a lost answer
 
+    def export_markdown(self, file_id: str) -> str:
+        request = self._resource("files").export(fileId=file_id, mimeType="text/markdown")
+        return self._clients.execute(request, "drive.files.export").decode("utf-8-sig")
+
     def trash(self, file_id: str) -> None:
         request = self._resource("files").update(fileId=file_id, body={"trashed": True},
                                                  fields="id")
