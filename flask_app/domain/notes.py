@@ -65,7 +65,7 @@ _KEYWORD = re.compile("|".join(
 _MARK = re.compile(r"^\s*(?:[✓✔☑✅☐]|\[[ xX]?\]|done\b[:.]?)\s*", re.IGNORECASE)
 _CARRIED = carried_pattern()
 _NOTHING_OPEN = tuple(words["nothing_open"] for words in PHRASES.values())
-_PULSE = re.compile(r"(?<![\d.,])([1-5])(?![\d.,])")
+_PULSE = re.compile(r"(?<!\d)(?<!\d[.,])([1-5])(?!\d|[.,]\d)")  # not in 10, 2.5 or 3,5
 _SOFT_BREAK = "\x0b"  # Shift+Enter inside a paragraph
 
 
