@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from .domain.events import CalendarEvent, DocLink
+from .domain.events import CalendarEvent, Changes, DocLink
 from .domain.people import Directory
 from .domain.records import (LeaseRecord, ManagerState, MeetingRecord, PairRecord, PlanEntryRecord,
                              PlanRecord)
@@ -22,9 +22,9 @@ from .domain.workspace import DriveFile, Permission
 class Calendar(Protocol):
     """One user's primary calendar."""
 
-    def changes(self, sync_token: str | None) -> tuple[list[CalendarEvent], str]:
-        """Events changed since ``sync_token`` (every event without one) and the next token.
-        Cancelled events are included (``status == "cancelled"``).
+    def changes(self, sync_token: str | None) -> Changes:
+        """Events changed since ``sync_token`` (every event without one), the next token and the
+        calendar's time zone. Cancelled events are included (``status == "cancelled"``).
 
         :raises SyncTokenExpired: the token is too old: call again with None.
         """

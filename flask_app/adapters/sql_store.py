@@ -34,6 +34,7 @@ class _Manager(_Base):
     events: Mapped[dict] = mapped_column(JSON, default=dict)
     synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     failure: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    time_zone: Mapped[str] = mapped_column(String(64), default="")
 
 
 class _Pair(_Base):
@@ -75,6 +76,8 @@ class _Plan(_Base):
     manager: Mapped[str] = mapped_column(String(320))
     shared_with: Mapped[list] = mapped_column(JSON, default=list)
     summary_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    revision: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    layout: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class _PlanEntry(_Base):
@@ -184,7 +187,8 @@ class SqlStore:
         self._upsert(_Manager, {
             "email": state.email.lower(), "sync_token": state.sync_token,
             "events": {key: encode_event(e) for key, e in state.events.items()},
-            "synced_at": _utc(state.synced_at), "failure": state.failure})
+            "synced_at": _utc(state.synced_at), "failure": state.failure,
+            "time_zone": state.time_zone})
 
     # --- pairs, meetings, plans ----------------------------------------------------------------
     def pair(self, manager, report):
@@ -267,7 +271,7 @@ def _record(cls, row):
 def _manager(row: _Manager) -> ManagerState:
     return ManagerState(row.email, row.sync_token,
                         {key: decode_event(value) for key, value in (row.events or {}).items()},
-                        _aware(row.synced_at), row.failure)
+                        _aware(row.synced_at), row.failure, row.time_zone or "")
 
 
 # --- events as the store keeps them (the service's own format, not Google's JSON) -------------

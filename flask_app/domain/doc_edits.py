@@ -18,8 +18,8 @@ class DocEdits:
     """A running picture of the service's named ranges while requests are added."""
 
     def __init__(self, ranges: dict[str, tuple[int, int]]):
-        self.ranges = {name: extent for name, extent in ranges.items()
-                       if name.startswith(OWN_PREFIX)}
+        self.ranges = {name: extent for name, extent in sorted(ranges.items())
+                       if name.startswith(OWN_PREFIX)}  # in a fixed order: same batch each time
         self.requests: list[dict] = []
 
     def insert(self, index: int, write: SectionWrite, *, unbullet: bool = False) -> None:

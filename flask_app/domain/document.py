@@ -97,6 +97,12 @@ class Block:
     def is_list(self) -> bool:
         return self.kind in LIST_KINDS
 
+    @property
+    def struck(self) -> bool:
+        """Every visible character struck through (as DocSnapshot's Paragraph.struck reads it)."""
+        visible = [run for run in self.runs if run.text.strip()]
+        return bool(visible) and all(run.strike for run in visible)
+
     def text_length_utf16(self) -> int:
         """Length of the paragraph in Docs, including its closing newline."""
         return utf16_len(self.text) + 1
@@ -127,6 +133,10 @@ class DocumentModel:
     def text_length_utf16(self) -> int:
         """Length of the whole model in Docs (every paragraph with its newline)."""
         return sum(block.text_length_utf16() for block in self.blocks)
+
+    def lines(self) -> list[tuple[str, bool]]:
+        """Each paragraph's text and whether it is struck through, for fingerprints."""
+        return [(block.text, block.struck) for block in self.blocks]
 
 
 def section_end(blocks: tuple[Block, ...], start: int) -> int:

@@ -90,6 +90,15 @@ class CalendarEvent:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class Changes:
+    """A calendar's changes since a sync token: the events, the next token, the calendar's zone."""
+
+    events: list[CalendarEvent]
+    token: str
+    time_zone: str = ""
+
+
 _FREQ_NOUNS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 _FREQ_ADVERBS = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly", "YEARLY": "yearly"}
 

@@ -51,7 +51,7 @@ class Outcome:
 
 def model_hash(model: DocumentModel) -> str:
     """The fingerprint a section written from ``model`` has in the doc."""
-    return fingerprint_lines(block.text for block in model.blocks)
+    return fingerprint_lines(model.lines())
 
 
 def untouched(doc: DocSnapshot, written: Written) -> bool:

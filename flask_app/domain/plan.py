@@ -45,7 +45,7 @@ from .doc_edits import DocEdits
 from .section_requests import section_requests
 from .document import Block, DocumentModel, Run, clean_text
 from .notes import MeetingNotes
-from .snapshot import DocSnapshot, fingerprint_lines
+from .snapshot import DocSnapshot, Paragraph, fingerprint_lines
 
 PLAN_RANGE = "coach.plan"
 OBJECTIVES_RANGE = PLAN_RANGE + ".objectives"
@@ -155,7 +155,11 @@ class Objective:
 
     @property
     def range_name(self) -> str:
-        return OBJECTIVE_PREFIX + _digest(self.occurrence)
+        return objective_range(self.occurrence)
+
+
+def objective_range(occurrence_key: str) -> str:
+    return OBJECTIVE_PREFIX + _digest(occurrence_key)
 
 
 def objective_model(objective: Objective) -> DocumentModel:
@@ -208,9 +212,41 @@ def _one_line(text: str) -> str:
     return clean_text(text).strip()
 
 
-def _text(model: DocumentModel) -> str:
-    """The text a model has in the doc once written (as ``DocSnapshot.text_in`` reads it)."""
-    return "".join(block.text + "\n" for block in model.blocks)
+@dataclass(frozen=True)
+class PlanLayout:
+    """A plan doc as the service left it with its last write: where its ranges are, their
+    fingerprints, and the revision that write made. While the doc is still at that revision
+    (nobody edited since) it stands in for a fresh read; a write against it is made at that
+    revision, so if anyone did edit, the write fails and the doc is read after all."""
+
+    document_id: str
+    revision_id: str
+    ranges: dict[str, tuple[int, int]]
+    fingerprints: dict[str, str]  # by range name: entries, objectives, the summary
+
+    @property
+    def title(self) -> tuple[int, int]:
+        """The title paragraph: from the plan's start to the first of its parts."""
+        start = self.ranges.get(PLAN_RANGE, (1, 1))[0]
+        parts = [self.ranges[name][0] for name in (SUMMARY_RANGE, OBJECTIVES_RANGE,
+                                                   TARGETS_RANGE, LOG_RANGE)
+                 if name in self.ranges]
+        return start, min(parts, default=start)
+
+    @property
+    def named_ranges(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        return {name: (extent,) for name, extent in self.ranges.items()}
+
+    def range(self, name: str) -> tuple[int, int] | None:
+        return self.ranges.get(name)
+
+    def fingerprint(self, start: int, end: int) -> str:
+        return next((self.fingerprints.get(name, "") for name, extent in self.ranges.items()
+                     if extent == (start, end) and name in self.fingerprints), "")
+
+    def paragraph_at(self, index: int) -> Paragraph | None:
+        start, end = self.title
+        return Paragraph(start, end, "", "HEADING_1") if start <= index < end else None
 
 
 @dataclass(frozen=True)
@@ -243,6 +279,7 @@ class PlanWrite:
     objectives: dict[str, str] = field(default_factory=dict)  # meeting key -> line fingerprint
     summary: str | None = None  # the summary's fingerprint as written
     incomplete: bool = False  # the skeleton is new: objectives and summary come next batch
+    layout: dict[str, tuple[int, int]] = field(default_factory=dict)  # the service's ranges after
 
 
 def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[str, str],
@@ -287,14 +324,15 @@ def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[st
     for entry in sorted(entries, key=lambda e: (e.day, e.occurrence)):
         model = entry_model(entry)
         old = placed.get(_digest(entry.occurrence))
-        if old is not None and doc.text_in(old.start, old.end) == _text(model):
+        if old is not None and doc.fingerprint(old.start, old.end) == \
+                fingerprint_lines(model.lines()):
             if old.day == entry.day:
                 out.hashes[entry.occurrence] = doc.fingerprint(old.start, old.end)
                 continue
         if old is not None and not ours(entry.occurrence, old):
             out.conflicts.append(entry.occurrence)
             continue
-        out.hashes[entry.occurrence] = fingerprint_lines(b.text for b in model.blocks)
+        out.hashes[entry.occurrence] = fingerprint_lines(model.lines())
         if old is None or old.day != entry.day:
             if old is not None:  # the meeting moved: its entry goes to the new date's place
                 _at(writes, old.start).delete = old
@@ -320,7 +358,7 @@ def compose_plan(doc: DocSnapshot, entries: list[PlanEntry], *, written: dict[st
             index = staying[-1].end if staying else log_index
         at = _at(writes, index)
         at.insert.insert(_below_log(at), (model, entry.range_name))
-    out.requests = _requests(doc, writes) if writes else []
+    out.requests, out.layout = _requests(doc, writes)
     return out
 
 
@@ -333,7 +371,7 @@ def _objectives(doc: DocSnapshot, writes: dict[int, _Writes], objectives: list[O
     new = []
     for objective in sorted(objectives, key=lambda o: (o.day, o.occurrence)):
         model = objective_model(objective)
-        fingerprint = fingerprint_lines(b.text for b in model.blocks)
+        fingerprint = fingerprint_lines(model.lines())
         extent = doc.range(objective.range_name)
         if objective.occurrence not in written:
             new.append((objective, model))
@@ -353,7 +391,7 @@ def _summary(doc: DocSnapshot, writes: dict[int, _Writes], summary: PlanSummary 
     if summary is None:
         return
     model = summary_model(summary)
-    fingerprint = fingerprint_lines(b.text for b in model.blocks)
+    fingerprint = fingerprint_lines(model.lines())
     extent = doc.range(SUMMARY_RANGE)
     if extent is None:
         plan = doc.range(PLAN_RANGE)
@@ -418,9 +456,11 @@ def _log_index(doc: DocSnapshot, writes: dict[int, _Writes], staying: list[_Plac
     return 1
 
 
-def _requests(doc: DocSnapshot, writes: dict[int, _Writes]) -> list[dict]:
+def _requests(doc: DocSnapshot, writes: dict[int, _Writes]
+              ) -> tuple[list[dict], dict[str, tuple[int, int]]]:
     """The writes as requests, from the highest index down, so that every index of the
-    snapshot below the one being written still holds."""
+    snapshot below the one being written still holds; and where the service's ranges are once
+    they are applied."""
     edits = DocEdits({name: doc.range(name) for name in doc.named_ranges})
     deleted = {index: at.delete.end for index, at in writes.items() if at.delete}
     written: set[int] = set()
@@ -434,7 +474,7 @@ def _requests(doc: DocSnapshot, writes: dict[int, _Writes]) -> list[dict]:
             edits.insert(index, section_requests(model, index, range_prefix=name),
                          unbullet=unbullet)
             written.add(index)
-    return edits.requests
+    return edits.requests, dict(edits.ranges)
 
 
 def _list_follows(doc: DocSnapshot, index: int, deleted: dict[int, int],

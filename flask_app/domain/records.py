@@ -23,6 +23,7 @@ class ManagerState:
     events: dict[str, CalendarEvent] = field(default_factory=dict)
     synced_at: datetime | None = None
     failure: str | None = None  # the last sync's failure ("method: status reason"), if it failed
+    time_zone: str = ""  # the zone the manager's calendar shows times in
 
 
 @dataclass
@@ -77,6 +78,8 @@ class PlanRecord:
     manager: str
     shared_with: list[str] = field(default_factory=list)
     summary_hash: str | None = None  # the summary as the service last wrote it
+    revision: str | None = None  # the revision the service's last write made
+    layout: dict[str, list[int]] = field(default_factory=dict)  # its ranges after that write
 
 
 @dataclass

@@ -125,8 +125,10 @@ class DocSnapshot:
 
 
 def fingerprint_lines(lines) -> str:
-    """The fingerprint of plain paragraphs with these texts, as the service writes them."""
-    return _digest("P:" + line for line in lines)
+    """The fingerprint of plain paragraphs as the service writes them: each a text, or a
+    ``(text, struck)`` pair for a paragraph struck through."""
+    return _digest("P:" + ("~" + line[0] if line[1] else line[0]) if isinstance(line, tuple)
+                   else "P:" + line for line in lines)
 
 
 def _digest(parts) -> str:

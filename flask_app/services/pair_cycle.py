@@ -28,13 +28,13 @@ from ..domain.plan import Objective, PlanEntry, PlanSummary
 from ..domain.records import MeetingRecord, PairRecord
 from ..domain.schedule import SectionPlan, due, plan_sections
 from ..domain.sections import is_done, item_states, normal_item, placed_sections
-from ..domain.snapshot import DocSnapshot
+from ..domain.snapshot import DocSnapshot, fingerprint_lines
 from ..domain.ticks import checklist, with_ticks
 from ..errors import Conflict, GoogleApiError, NotFound
 from . import pair_docs, plans
 
 log = logging.getLogger(__name__)
-ZONES_TTL = timedelta(days=7)
+ZONES_TTL = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
     if not ending and not wanted.needed:
         return []
     pair = _pair(run, meetings, record, templates, settings)
+    carried: set[str] = set()
     for _ in range(settings.write_attempts):
         try:
             doc = _read(run, record.doc_id)
@@ -102,8 +103,8 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
         sections = (plan_sections(meetings.meetings, work, now, days_before=days_before)
                     if write_agendas else SectionPlan())
         outcome = _compose(doc, pair, work, sections)
-        carry = [] if outcome.requests or not ending else _carry(doc, work, now, pair.language)
-        requests = outcome.requests or carry
+        carry = None if outcome.requests or not ending else _carry(doc, work, now, pair.language)
+        requests = outcome.requests or (carry.requests if carry else [])
         if not requests:
             break
         try:
@@ -116,14 +117,16 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
             pair_docs.forget(run, record, known)
             return list(known.values())
         run.seen[record.doc_id] = (doc, True)
-        run.result.items_carried += sum(1 for r in carry if "insertText" in r)
+        if carry:
+            run.result.items_carried += sum(1 for r in carry.requests if "insertText" in r)
+            carried = _refingerprint(doc, work, carry.lines)
         break
     else:
         run.result.problems.append("the pair doc kept changing; will try again next sync")
         return []
     emptied = [key for key in notes if known[key].filled and not work[key].filled]
     changed = _records(run, record, known, work, outcome, {m.key for m in sections.insert},
-                       set(notes))
+                       set(notes), carried)
     if notes:
         _plan(run, pair, doc, known, notes, emptied, settings.write_attempts)
     return changed
@@ -140,17 +143,19 @@ def _pair(run, meetings: PairMeetings, record: PairRecord, templates, settings) 
 
 
 def _refresh_zones(run, record: PairRecord, meetings: PairMeetings) -> None:
-    """Each participant's calendar zone, read again weekly (a person who moves, moves it)."""
+    """Each participant's calendar zone: the manager's comes with their calendar's changes, the
+    report's is read again monthly (a person who moves, moves their calendar's zone)."""
+    if run.time_zone:
+        record.zones = {**record.zones, meetings.manager: run.time_zone}
     if record.zones_checked and run.now - record.zones_checked < ZONES_TTL:
         return
-    zones = dict(record.zones)
-    for person in (meetings.manager, meetings.report):
-        try:
-            zones[person] = run.workspace.calendar(person).time_zone()
-        except GoogleApiError as error:
-            run.result.problems.append(f"time zone unknown: {error.summary}")
-            return
-    record.zones, record.zones_checked = zones, run.now
+    try:
+        zone = run.workspace.calendar(meetings.report).time_zone()
+    except GoogleApiError as error:
+        run.result.problems.append(f"time zone unknown: {error.summary}")
+        return
+    record.zones = {**record.zones, meetings.report: zone}
+    record.zones_checked = run.now
 
 
 def _read(run, doc_id: str) -> DocSnapshot:
@@ -217,19 +222,32 @@ def _compose(doc: DocSnapshot, pair: Pair, work: dict[str, MeetingRecord],
                    cancelled_mark=cancelled_mark(pair.language))
 
 
-def _carry(doc: DocSnapshot, work: dict[str, MeetingRecord], now, language: str) -> list[dict]:
+def _carry(doc: DocSnapshot, work: dict[str, MeetingRecord], now, language: str):
     """Open items into sections already written for meetings still to come."""
     days = {r.range_name: r.start.date() for r in work.values() if r.status == "scheduled"}
     sections = placed_sections(doc, days)
     later = {r.range_name for r in work.values() if r.status == "scheduled" and r.start > now}
-    return refresh_requests(doc, [s for s in sections if s.name in later], sections,
-                            language).requests
+    return refresh_requests(doc, [s for s in sections if s.name in later], sections, language)
+
+
+def _refingerprint(doc: DocSnapshot, work: dict[str, MeetingRecord],
+                   lines: dict[str, list[str]]) -> set[str]:
+    """Sections the service alone wrote in stay recognisable as its own after the carry; the
+    meetings whose records changed."""
+    changed = set()
+    for key, meeting in work.items():
+        extent = doc.range(meeting.range_name)
+        if meeting.range_name in lines and extent and \
+                doc.fingerprint(*extent) == meeting.content_hash:
+            meeting.content_hash = fingerprint_lines(lines[meeting.range_name])
+            changed.add(key)
+    return changed
 
 
 def _records(run, record: PairRecord, known: dict[str, MeetingRecord],
              work: dict[str, MeetingRecord], outcome, new_keys: set[str],
-             gathered: set[str]) -> list[MeetingRecord]:
-    changed = {key: work[key] for key in gathered}
+             gathered: set[str], carried: set[str]) -> list[MeetingRecord]:
+    changed = {key: work[key] for key in gathered | carried}
     for w in outcome.written + outcome.adopted:
         previous = work.get(w.occurrence)
         meeting = replace(previous, range_name=w.range_name, start=w.start, title=w.title,

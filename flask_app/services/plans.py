@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from ..domain.plan import Objective, PlanEntry, PlanSummary, compose_plan
+from ..domain.plan import (SUMMARY_RANGE, Objective, PlanEntry, PlanLayout, PlanSummary,
+                           compose_plan, objective_range)
 from ..domain.pairs import PairMeetings
 from ..domain.records import PlanEntryRecord, PlanRecord
 from ..errors import Conflict, PermissionDenied
@@ -37,21 +38,23 @@ def write_entries(run, store: Store, pair: PairMeetings, report_name: str,
     align_access(plan, pair.manager, drive, store)
     recorded = {r.occurrence: r for r in store.plan_entries(pair.report)}
     written = 0
+    doc = _as_last_written(plan, recorded) or docs.get(plan.doc_id)
     for _ in range(attempts + 1):
-        doc = docs.get(plan.doc_id)
         batch = compose_plan(
             doc, entries, remove=emptied, employee_name=report_name,
             written={k: r.content_hash for k, r in recorded.items()},
             objectives=objectives, summary=summary, written_summary=plan.summary_hash,
             written_objectives={k: r.objective_hash for k, r in recorded.items()
                                 if r.objective_hash})
+        revision = doc.revision_id
         if batch.requests:
             try:
-                docs.write(plan.doc_id, batch.requests, doc.revision_id)
+                revision = docs.write(plan.doc_id, batch.requests, doc.revision_id)
             except Conflict:
-                log.info("plan doc changed while writing; reading it again")
+                log.info("plan doc changed since it was last written; reading it")
+                doc = docs.get(plan.doc_id)
                 continue
-        _remember(store, plan, pair.report, entries, objectives, recorded, batch)
+        _remember(store, plan, pair.report, entries, objectives, recorded, batch, revision)
         written = max(written, sum(1 for entry in entries if entry.occurrence in batch.hashes))
         if batch.conflicts:
             run.result.problems.append(f"{len(batch.conflicts)} development-plan entr"
@@ -59,14 +62,30 @@ def write_entries(run, store: Store, pair: PairMeetings, report_name: str,
                                        "edited by people and left as they are")
         if not batch.incomplete:  # a new plan: its skeleton first, then the rest
             return written
+        doc = _as_last_written(plan, recorded)
     log.warning("plan doc kept changing; its entries are written on the next gather")
     return written
 
 
+def _as_last_written(plan: PlanRecord, recorded: dict[str, PlanEntryRecord]) -> PlanLayout | None:
+    """The plan as the service's last write left it (standing in for a read while nobody edited
+    it since; a write against it fails if anyone did)."""
+    if not plan.revision or not plan.layout:
+        return None
+    fingerprints = {r.range_name: r.content_hash for r in recorded.values() if r.content_hash}
+    fingerprints |= {objective_range(r.occurrence): r.objective_hash for r in recorded.values()
+                     if r.objective_hash}
+    if plan.summary_hash:
+        fingerprints[SUMMARY_RANGE] = plan.summary_hash
+    return PlanLayout(plan.doc_id, plan.revision,
+                      {name: tuple(extent) for name, extent in plan.layout.items()}, fingerprints)
+
+
 def _remember(store: Store, plan: PlanRecord, employee: str, entries: list[PlanEntry],
               objectives: list[Objective], recorded: dict[str, PlanEntryRecord],
-              batch) -> None:
-    """Keep the fingerprints of what the batch wrote (never the text)."""
+              batch, revision: str) -> None:
+    """Keep the fingerprints of what the batch wrote (never the text), and where its ranges
+    are at the revision it made."""
     names = {e.occurrence: e.range_name for e in entries}
     with store.transaction():
         for key in set(batch.hashes) | set(batch.objectives):
@@ -77,9 +96,11 @@ def _remember(store: Store, plan: PlanRecord, employee: str, entries: list[PlanE
                 batch.objectives.get(key, old.objective_hash if old else ""))
             recorded[key] = record
             store.save_plan_entry(record)
-        if batch.summary is not None and batch.summary != plan.summary_hash:
+        if batch.summary is not None:
             plan.summary_hash = batch.summary
-            store.save_plan(plan)
+        plan.revision = revision
+        plan.layout = {name: list(extent) for name, extent in batch.layout.items()}
+        store.save_plan(plan)
 
 
 def align_access(plan: PlanRecord, manager: str, drive: Drive, store: Store) -> None:

@@ -83,6 +83,7 @@ class Run:
     directory: Directory
     now: datetime
     result: SyncResult
+    time_zone: str = ""  # the manager's calendar's zone
     # docs read in this run: (snapshot, whether this run wrote to it since)
     seen: dict[str, tuple[DocSnapshot, bool]] = field(default_factory=dict)
     _docs: Docs | None = None
@@ -154,7 +155,7 @@ class ManagerSync:
         result.full_sync = full
         state.events = events
         now = self.clock.now()
-        run = Run(manager, self.workspace, self.store, directory, now, result)
+        run = Run(manager, self.workspace, self.store, directory, now, result, state.time_zone)
         found = find_pairs(list(events.values()), manager, directory, self.settings.detection,
                            now - LOOKBACK, now + HORIZON)
         pairs = found.pairs
@@ -177,12 +178,14 @@ class ManagerSync:
         events = dict(state.events) if state.sync_token else {}
         full = state.sync_token is None
         try:
-            changes, token = calendar.changes(state.sync_token)
+            changes = calendar.changes(state.sync_token)
         except SyncTokenExpired:
             log.info("sync token expired for a manager; running a full sync")
             events, full = {}, True
-            changes, token = calendar.changes(None)
-        for event in changes:
+            changes = calendar.changes(None)
+        state.time_zone = changes.time_zone or state.time_zone
+        token = changes.token
+        for event in changes.events:
             if event.status == "cancelled" and not event.recurring_event_id:
                 events.pop(event.id, None)
             else:

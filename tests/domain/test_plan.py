@@ -422,3 +422,53 @@ def test_an_entry_links_to_its_meeting_and_shows_done_commitments_struck(documen
     struck = next(p for p in doc.paragraphs if "intro Arjun" in p.text)
     assert struck.text == "✓ Ana: intro Arjun to the SRE lead" and struck.struck
     assert any(p.text == "☐ Bo: draft the RFC" for p in doc.paragraphs)
+
+
+def test_an_entry_with_a_done_commitment_is_still_the_services_to_update(document):
+    from flask_app.domain.notes import Commitment
+    done = entry(1, commitments=(Commitment("Ana: intro Arjun", done=True),))
+    batch = compose_plan(read(document), [done], written={})
+    document.apply(batch.requests)
+    later = entry(1, tried="Pairing", commitments=(Commitment("Ana: intro Arjun", done=True),))
+    again = compose_plan(read(document), [later], written=batch.hashes)
+    assert again.conflicts == [] and again.requests
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.sets(st.integers(1, 28), min_size=1, max_size=3),
+                          st.integers(0, 3), st.integers(0, 5)), min_size=1, max_size=5))
+def test_writing_from_the_last_layout_is_writing_from_a_fresh_read(rounds):
+    """Composed against what the last write left (no read), a batch is the batch a fresh read
+    gives: same requests, same ranges after."""
+    from flask_app.domain.plan import (SUMMARY_RANGE, Objective, PlanLayout, PlanSummary,
+                                       objective_range)
+    document = Document.new("plan", "Development plan")
+    hashes, days, objectives, summary_hash, layout, revision = {}, {}, {}, None, None, 0
+    for chosen, variant, pulse in rounds:
+        entries = [entry(day, tried=f"attempt {variant}") for day in sorted(chosen)]
+        goals = [Objective(e.occurrence, e.day, f"Goal {e.day:%d}") for e in entries]
+        summary = PlanSummary(len(hashes) + 1, variant, pulse, pulse or None, (pulse,))
+        kw = dict(written=hashes, objectives=goals, written_objectives=objectives,
+                  summary=summary, written_summary=summary_hash)
+        fresh = compose_plan(read(document), entries, **kw)
+        if layout is not None:
+            fingerprints = {entry_range(k, days[k]): h for k, h in hashes.items()}
+            fingerprints |= {objective_range(k): h for k, h in objectives.items()}
+            if summary_hash:
+                fingerprints[SUMMARY_RANGE] = summary_hash
+            cached = compose_plan(PlanLayout("plan", str(revision), layout, fingerprints),
+                                  entries, **kw)
+            assert cached.requests == fresh.requests and cached.layout == fresh.layout
+        if fresh.requests:
+            document.apply(fresh.requests)
+            revision += 1
+        hashes = {**hashes, **fresh.hashes}
+        days |= {e.occurrence: e.day for e in entries}
+        objectives = {**objectives, **fresh.objectives}
+        summary_hash = fresh.summary if fresh.summary is not None else summary_hash
+        layout = fresh.layout
+        assert layout == {n: read(document).range(n) for n in read(document).named_ranges
+                          if n.startswith("coach.")}

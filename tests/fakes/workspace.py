@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from flask_app.adapters.google.docs import snapshot
-from flask_app.domain.events import GOOGLE_DOC, Attachment, CalendarEvent, DocLink
+from flask_app.domain.events import GOOGLE_DOC, Attachment, CalendarEvent, Changes, DocLink
 from flask_app.domain.occurrences import expand
 from flask_app.domain.people import Directory
 from flask_app.domain.workspace import DriveFile, Permission
@@ -158,7 +158,8 @@ class FakeCalendar:
             if sync_token:
                 found += [e for e in self.google.cancelled.values() if _guest(e, self.user)
                           and self.google.versions[e.id] > since]
-            return found, str(max(self.google.versions.values(), default=0))
+            return Changes(found, str(max(self.google.versions.values(), default=0)),
+                           self.google.zones.get(self.user, "UTC"))
         return self.google._call("calendar.changes", work)
 
     def time_zone(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ...domain.events import GOOGLE_DOC, Attachment, Attendee, CalendarEvent, DocLink
+from ...domain.events import GOOGLE_DOC, Attachment, Attendee, CalendarEvent, Changes, DocLink
 from .clients import GoogleClients
 
 DOC_PROPERTY = "coachDocId"  # private extended property: the pair doc this service attached
@@ -20,7 +20,7 @@ class GoogleCalendar:
     def _events(self):
         return self._clients.resource("calendar", self._user, "events")
 
-    def changes(self, sync_token: str | None) -> tuple[list[CalendarEvent], str]:
+    def changes(self, sync_token: str | None) -> Changes:
         events = self._events()
         items: list[dict] = []
         page_token = None
@@ -34,7 +34,8 @@ class GoogleCalendar:
             items.extend(page.get("items", []))
             page_token = page.get("nextPageToken")
             if not page_token:
-                return [to_domain(item) for item in items], page["nextSyncToken"]
+                return Changes([to_domain(item) for item in items], page["nextSyncToken"],
+                               page.get("timeZone", ""))
 
     def time_zone(self) -> str:
         # events.list answers with the calendar's zone; calendars.get would need a broader scope
