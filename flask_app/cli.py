@@ -79,10 +79,11 @@ def sandbox_reset() -> None:
 
 
 def _register_commands() -> None:
+    from .commands.addon import addon
     from .commands.demo import demo
     from .commands.scan import scan
     from .commands.sync import gather, sync
-    for command in (demo, gather, scan, sync):
+    for command in (addon, demo, gather, scan, sync):
         main.add_command(command)
 
 
