@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from .domain.events import CalendarEvent, Changes, DocLink
+from .domain.marks import EventMark
 from .domain.people import Directory
 from .domain.records import (LeaseRecord, ManagerState, MeetingRecord, PairRecord, PlanEntryRecord,
                              PlanRecord)
@@ -31,6 +32,12 @@ class Calendar(Protocol):
 
     def time_zone(self) -> str:
         """The zone the user's calendar shows times in (an IANA name)."""
+
+    def event(self, event_id: str) -> CalendarEvent:
+        """One event (a series, a single event or one instance) as this user sees it.
+
+        :raises NotFound: no such event on the user's calendar.
+        """
 
     def between(self, start: datetime, end: datetime) -> list[CalendarEvent]:
         """Every meeting overlapping [start, end), series expanded, in start order."""
@@ -116,6 +123,16 @@ class Store(Protocol):
     def pair(self, manager: str, report: str) -> PairRecord | None: ...
     def pairs(self, manager: str | None = None) -> list[PairRecord]: ...
     def save_pair(self, record: PairRecord) -> None: ...
+
+    def pair_with_doc(self, doc_id: str) -> PairRecord | None:
+        """The pair whose running doc this is."""
+
+    def mark(self, event_id: str) -> EventMark | None: ...
+    def marks(self) -> list[EventMark]: ...
+
+    def save_mark(self, mark: EventMark) -> None:
+        """Remember a person's mark on an event (replacing an earlier one)."""
+
     def meetings(self, pair: str) -> list[MeetingRecord]: ...
     def save_meeting(self, record: MeetingRecord) -> None: ...
     def plan(self, employee: str) -> PlanRecord | None: ...

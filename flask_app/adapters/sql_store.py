@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..domain.events import Attachment, Attendee, CalendarEvent
+from ..domain.marks import EventMark
 from ..domain.records import (LeaseRecord, ManagerState, MeetingRecord, PairRecord,
                               PlanEntryRecord, PlanRecord)
 
@@ -41,7 +42,7 @@ class _Pair(_Base):
     __tablename__ = "pairs"
     manager: Mapped[str] = mapped_column(String(320), primary_key=True)
     report: Mapped[str] = mapped_column(String(320), primary_key=True)
-    doc_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    doc_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
     shared_with: Mapped[list] = mapped_column(JSON, default=list)
     attached_to: Mapped[list] = mapped_column(JSON, default=list)
     zones: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -67,6 +68,9 @@ class _Meeting(_Base):
     carried: Mapped[int] = mapped_column(Integer, default=0)
     carried_done: Mapped[int] = mapped_column(Integer, default=0)
     notes_hash: Mapped[str] = mapped_column(String(64), default="")
+    prepared: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    feedback: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    oldest_open_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class _Plan(_Base):
@@ -89,6 +93,14 @@ class _PlanEntry(_Base):
     objective_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
+class _Mark(_Base):
+    __tablename__ = "event_marks"
+    event_id: Mapped[str] = mapped_column(String(1100), primary_key=True)
+    one_on_one: Mapped[bool] = mapped_column(Boolean)
+    marked_by: Mapped[str] = mapped_column(String(320))
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class _Lease(_Base):
     __tablename__ = "leases"
     name: Mapped[str] = mapped_column(String(400), primary_key=True)
@@ -102,7 +114,7 @@ class _Setting(_Base):
     value: Mapped[str] = mapped_column(String(2000))
 
 
-_LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Lease)  # what a Workspace taught us
+_LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Mark, _Lease)  # what a Workspace taught us
 
 
 def _aware(value):
@@ -201,6 +213,10 @@ class SqlStore:
     def save_pair(self, record):
         self._save(_Pair, record)
 
+    def pair_with_doc(self, doc_id):
+        found = self._all(_Pair, PairRecord, _Pair.doc_id == doc_id)
+        return found[0] if found else None
+
     def meetings(self, pair):
         return self._all(_Meeting, MeetingRecord, _Meeting.pair == pair)
 
@@ -221,6 +237,16 @@ class SqlStore:
 
     def save_plan_entry(self, record):
         self._save(_PlanEntry, record)
+
+    # --- marks ---------------------------------------------------------------------------------
+    def mark(self, event_id):
+        return self._get(_Mark, EventMark, event_id)
+
+    def marks(self):
+        return self._all(_Mark, EventMark)
+
+    def save_mark(self, mark):
+        self._save(_Mark, mark)
 
     # --- leases --------------------------------------------------------------------------------
     def take_lease(self, name, owner, until, now):

@@ -167,6 +167,11 @@ def check_success(text: str) -> Concreteness:
     return Concreteness(False, reason, PROMPT)
 
 
+def names_a_date(text: str) -> bool:
+    """Whether ``text`` says when: a date, a weekday, a deadline ("by Friday", "next week")."""
+    return bool(_DATE.search(fold(" ".join(text.split()))))
+
+
 def _around(text: str, match: re.Match) -> str:
     """The word holding a match (e.g. "90%" rather than "9"); CJK matches stand alone."""
     start, end = match.start(), match.end()

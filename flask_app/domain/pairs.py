@@ -7,6 +7,7 @@ from datetime import datetime
 
 from .detection import Detection, DetectionSettings, classify
 from .events import CalendarEvent
+from .marks import EventMark, apply_mark
 from .occurrences import Occurrence, RecurrenceError, expand_bounded
 from .people import Directory
 
@@ -39,8 +40,11 @@ class Found:
 
 
 def find_pairs(events: list[CalendarEvent], manager: str, directory: Directory,
-               settings: DetectionSettings, start: datetime, end: datetime) -> Found:
-    """The pairs in which ``manager`` is the manager, with meetings overlapping [start, end)."""
+               settings: DetectionSettings, start: datetime, end: datetime,
+               marks: dict[str, EventMark] | None = None) -> Found:
+    """The pairs in which ``manager`` is the manager, with meetings overlapping [start, end);
+    ``marks``: people's say on events, by event id (see :mod:`.marks`)."""
+    marks = marks or {}
     exceptions: dict[str, list[CalendarEvent]] = {}
     masters = []
     for event in events:
@@ -52,7 +56,8 @@ def find_pairs(events: list[CalendarEvent], manager: str, directory: Directory,
     problems: list[str] = []
     pairs: dict[tuple[str, str], tuple[list[str], list[Occurrence]]] = {}
     for event in masters:
-        detection = classify(event, directory, settings)
+        detection = apply_mark(classify(event, directory, settings), event,
+                               marks.get(event.id), directory)
         detections[event.id] = detection
         if not detection.is_one_on_one or detection.manager_email != manager:
             continue

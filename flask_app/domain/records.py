@@ -67,6 +67,9 @@ class MeetingRecord:
     carried: int = 0  # items still open from earlier meetings, carried into this one
     carried_done: int = 0  # of those, how many were done by the time it was gathered
     notes_hash: str = ""  # the section's fingerprint when its notes were last read
+    prepared: int | None = None  # questions answered when the meeting started, if seen then
+    feedback: bool | None = None  # whether feedback on a moment was written
+    oldest_open_days: int | None = None  # the oldest item still open when it was gathered
 
 
 @dataclass

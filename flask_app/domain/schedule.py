@@ -39,12 +39,26 @@ def held(meetings) -> list[Occurrence]:
     return sorted((m for m in meetings if not m.cancelled), key=lambda m: m.start)
 
 
+PREPARED_WINDOW = timedelta(minutes=15)  # how long after a start its answers count as "before"
+
+
 def due(meetings, known: dict[str, MeetingRecord], now: datetime,
-        grace: timedelta) -> list[Occurrence]:
-    """Ended meetings with a section that have not been gathered yet."""
+        grace: timedelta, *, started: bool = False) -> list[Occurrence]:
+    """Ended meetings with a section that have not been gathered yet (``started``: every
+    meeting that has begun, when someone asked to gather now)."""
     return [m for m in held(meetings)
             if m.key in known and known[m.key].status == "scheduled"
-            and known[m.key].gathered_at is None and m.end + grace <= now]
+            and known[m.key].gathered_at is None
+            and (m.start <= now if started else m.end + grace <= now)]
+
+
+def starting(meetings, known: dict[str, MeetingRecord], now: datetime) -> list[Occurrence]:
+    """Meetings that began less than :data:`PREPARED_WINDOW` ago whose section has not been
+    looked at yet: what was answered by then is what was prepared."""
+    return [m for m in held(meetings)
+            if m.key in known and known[m.key].status == "scheduled"
+            and known[m.key].gathered_at is None and known[m.key].prepared is None
+            and m.start <= now < min(m.end, m.start + PREPARED_WINDOW)]
 
 
 def plan_sections(meetings, known: dict[str, MeetingRecord], now: datetime, *,

@@ -26,7 +26,7 @@ from ..domain.pairs import PairMeetings
 from ..domain.people import pair_language
 from ..domain.plan import Objective, PlanEntry, PlanSummary
 from ..domain.records import MeetingRecord, PairRecord
-from ..domain.schedule import SectionPlan, due, plan_sections
+from ..domain.schedule import HORIZON, SectionPlan, due, plan_sections, starting
 from ..domain.sections import is_done, item_states, normal_item, placed_sections
 from ..domain.snapshot import DocSnapshot, fingerprint_lines
 from ..domain.ticks import checklist, with_ticks
@@ -69,7 +69,10 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
               gather: bool) -> list[MeetingRecord]:
     """The pair's doc, sections and plan brought up to date; the meeting records changed."""
     now = run.now
-    days_before = settings.agenda_days_before
+    focus = run.focus
+    days_before = HORIZON if focus and focus.agenda_now else settings.agenda_days_before
+    grace = timedelta(0) if focus and focus.agenda_now else settings.grace
+    gather_started = bool(focus and focus.gather_now)
     if write_agendas:
         wanted = plan_sections(meetings.meetings, known, now, days_before=days_before)
         if record.doc_id is None and not wanted.insert:
@@ -83,10 +86,11 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
                 events[event_id] = attached
     if record.doc_id is None:
         return []
-    ending = due(meetings.meetings, known, now, settings.grace) if gather else []
+    ending = due(meetings.meetings, known, now, grace, started=gather_started) if gather else []
+    begun = starting(meetings.meetings, known, now) if gather else []
     wanted = (plan_sections(meetings.meetings, known, now, days_before=days_before)
               if write_agendas else SectionPlan())
-    if not ending and not wanted.needed:
+    if not ending and not wanted.needed and not begun:
         return []
     pair = _pair(run, meetings, record, templates, settings)
     carried: set[str] = set()
@@ -100,6 +104,7 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
         if ending:
             doc = _ticked(run, doc)
         notes = _gather(doc, pair, ending, work, now) if ending else {}
+        prepared = _prepared(doc, pair, begun, work)
         sections = (plan_sections(meetings.meetings, work, now, days_before=days_before)
                     if write_agendas else SectionPlan())
         outcome = _compose(doc, pair, work, sections)
@@ -126,7 +131,7 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
         return []
     emptied = [key for key in notes if known[key].filled and not work[key].filled]
     changed = _records(run, record, known, work, outcome, {m.key for m in sections.insert},
-                       set(notes), carried)
+                       set(notes), carried | prepared)
     if notes:
         _plan(run, pair, doc, known, notes, emptied, settings.write_attempts)
     return changed
@@ -201,8 +206,33 @@ def _gather(doc: DocSnapshot, pair: Pair, ending: list[Occurrence],
                 if notes.answers.get("success") else None
             record.carried = len(notes.open_items)
             record.carried_done = sum(1 for item in notes.open_items if item.done)
+            record.feedback = bool(notes.feedback)
+            record.oldest_open_days = _oldest_open(doc, work, record)
         found[meeting.key] = (meeting, notes)
     return found
+
+
+def _oldest_open(doc: DocSnapshot, work: dict[str, MeetingRecord],
+                 record: MeetingRecord) -> int | None:
+    """How many days the oldest item still open at this meeting had waited by then."""
+    days = {r.range_name: r.start.date() for r in work.values() if r.status == "scheduled"}
+    day = record.start.date()
+    sections = [s for s in placed_sections(doc, days) if s.day <= day]
+    since = [item.from_date for item, done in item_states(doc, sections).values() if not done]
+    return (day - min(since)).days if since else None
+
+
+def _prepared(doc: DocSnapshot, pair: Pair, begun: list[Occurrence],
+              work: dict[str, MeetingRecord]) -> set[str]:
+    """How many questions were answered in the sections of meetings that just began."""
+    noted = set()
+    for meeting in begun:
+        record = work[meeting.key]
+        if record.gathered_at is None:
+            notes = read_meeting(doc, record.range_name, pair.render(meeting))
+            record.prepared = notes.questions_answered if notes else 0
+            noted.add(meeting.key)
+    return noted
 
 
 def _written(work: dict[str, MeetingRecord]) -> dict[str, Written]:
@@ -246,8 +276,8 @@ def _refingerprint(doc: DocSnapshot, work: dict[str, MeetingRecord],
 
 def _records(run, record: PairRecord, known: dict[str, MeetingRecord],
              work: dict[str, MeetingRecord], outcome, new_keys: set[str],
-             gathered: set[str], carried: set[str]) -> list[MeetingRecord]:
-    changed = {key: work[key] for key in gathered | carried}
+             gathered: set[str], noted: set[str]) -> list[MeetingRecord]:
+    changed = {key: work[key] for key in gathered | noted}
     for w in outcome.written + outcome.adopted:
         previous = work.get(w.occurrence)
         meeting = replace(previous, range_name=w.range_name, start=w.start, title=w.title,

@@ -35,23 +35,28 @@ class PassResult:
         return self.failed is None and not self.failures
 
 
-def managers_of(directory: Directory) -> list[str]:
-    """Everyone with a report in the directory (until HR's console narrows it)."""
-    return sorted({p.manager_email for p in directory if p.manager_email}
-                  & {p.email for p in directory})
+def managers_of(directory: Directory, coaches: Iterable[str] = ()) -> list[str]:
+    """Everyone with a report in the directory (until HR's console narrows it), and the
+    ``coaches``: people who marked a meeting with a peer as a one-on-one."""
+    people = {p.email for p in directory}
+    return sorted(({p.manager_email for p in directory if p.manager_email}
+                   | {normalize_email(c) for c in coaches}) & people)
 
 
-def chosen_managers(directory: Directory, asked: Iterable[str]) -> list[str]:
+def chosen_managers(directory: Directory, asked: Iterable[str],
+                    coaches: Iterable[str] = ()) -> list[str]:
     """The managers asked for by email (any case).
 
-    :raises InputError: someone is not in the directory, or has no reports.
+    :raises InputError: someone is not in the directory, or has no reports (nor one-on-ones
+        they marked themselves).
     """
+    coaching = {normalize_email(c) for c in coaches}
     chosen = []
     for email in asked:
         person = directory.get(email)
         if person is None:
             raise InputError(f"{email} is not in the organisation's directory")
-        if not directory.reports_of(person.email):
+        if not directory.reports_of(person.email) and person.email not in coaching:
             raise InputError(f"{person.email} has no reports in the directory: nothing to sync")
         chosen.append(normalize_email(person.email))
     return chosen
@@ -77,7 +82,9 @@ class SyncPass:
         except GoogleApiError as error:
             log.warning("directory could not be read: %s", error.summary)
             return PassResult(failed=f"the directory could not be read ({error.summary})")
-        chosen = chosen_managers(directory, managers) if managers else managers_of(directory)
+        coaches = [m.marked_by for m in self.store.marks() if m.one_on_one]
+        chosen = (chosen_managers(directory, managers, coaches) if managers
+                  else managers_of(directory, coaches))
         outcome = PassResult()
         self._follow_moves(directory)
         for manager in progress(chosen):

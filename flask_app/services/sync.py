@@ -73,6 +73,17 @@ class SyncSettings:
     write_attempts: int = 5
 
 
+@dataclass(frozen=True)
+class Focus:
+    """A sync of one pair that someone asked for from the add-on: its agenda now (even if the
+    meeting is more than a week away; an ended meeting is gathered first), or its notes now
+    (every meeting that has begun counts as ended)."""
+
+    report: str
+    agenda_now: bool = False
+    gather_now: bool = False
+
+
 @dataclass
 class Run:
     """One manager's sync in progress: the ports acting as them and what this run read."""
@@ -84,6 +95,7 @@ class Run:
     now: datetime
     result: SyncResult
     time_zone: str = ""  # the manager's calendar's zone
+    focus: Focus | None = None
     # docs read in this run: (snapshot, whether this run wrote to it since)
     seen: dict[str, tuple[DocSnapshot, bool]] = field(default_factory=dict)
     _docs: Docs | None = None
@@ -119,7 +131,7 @@ class ManagerSync:
     sleep: object = time.sleep
 
     def run(self, manager: str, directory: Directory, *, write_agendas: bool = True,
-            gather: bool = True) -> SyncResult:
+            gather: bool = True, focus: Focus | None = None) -> SyncResult:
         manager = manager.lower()
         result = SyncResult(manager)
         lease = f"sync:{manager}"
@@ -127,7 +139,7 @@ class ManagerSync:
             result.skipped = "another sync of this manager is running"
             return result
         try:
-            self._sync(manager, directory, result, write_agendas, gather)
+            self._sync(manager, directory, result, write_agendas, gather, focus)
         finally:
             self.store.release_lease(lease, self.owner)
         return result
@@ -142,7 +154,7 @@ class ManagerSync:
         return False
 
     def _sync(self, manager: str, directory: Directory, result: SyncResult,
-              write_agendas: bool, gather: bool) -> None:
+              write_agendas: bool, gather: bool, focus: Focus | None) -> None:
         state = self.store.manager(manager) or ManagerState(manager)
         try:
             events, token, full = self._changes(manager, state)
@@ -155,10 +167,12 @@ class ManagerSync:
         result.full_sync = full
         state.events = events
         now = self.clock.now()
-        run = Run(manager, self.workspace, self.store, directory, now, result, state.time_zone)
+        run = Run(manager, self.workspace, self.store, directory, now, result, state.time_zone,
+                  focus=focus)
+        marks = {mark.event_id: mark for mark in self.store.marks()}
         found = find_pairs(list(events.values()), manager, directory, self.settings.detection,
-                           now - LOOKBACK, now + HORIZON)
-        pairs = found.pairs
+                           now - LOOKBACK, now + HORIZON, marks)
+        pairs = [p for p in found.pairs if focus is None or p.report == focus.report.lower()]
         result.pairs = len(pairs)
         result.problems += found.problems
         for pair in pairs:

@@ -34,8 +34,10 @@ class FakeBackend:
 
     def __init__(self):
         self.manager, self.report = "ana@example.com", "bo@example.com"
+        self.outsider = "cy@example.com"
         self.manager_zone = "Europe/Lisbon"
         self.google = FakeGoogle(Directory([
+            Person(self.outsider, "Cy Outsider"),
             Person(self.manager, "Ana Silva", time_zone=self.manager_zone),
             Person(self.report, "Bo Nilsson", manager_email=self.manager,
                    time_zone="Europe/Stockholm")]))
@@ -133,6 +135,7 @@ def _sandbox_backend(sandbox) -> GoogleBackend:
     backend = GoogleBackend(workspace, "ana.silva@example.com", "bo.nilsson@example.com",
                             credentials)
     backend.sandbox, backend.manager_zone = sandbox, "Europe/Lisbon"
+    backend.outsider = "ruth.okafor@example.com"
     return backend
 
 
@@ -153,6 +156,7 @@ def _live_backend() -> GoogleBackend:
                             os.environ["COACH_LIVE_REPORT"], credentials)
     backend.name, backend.can_fault = "live", False
     backend.manager_zone = os.environ.get("COACH_LIVE_MANAGER_ZONE", "UTC")
+    backend.outsider = os.environ["COACH_LIVE_ADMIN"]
     return backend
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from flask_app.adapters.sql_store import SqlStore
 from flask_app.domain.events import Attachment, Attendee, CalendarEvent
+from flask_app.domain.marks import EventMark
 from flask_app.domain.records import (ManagerState, MeetingRecord, PairRecord, PlanEntryRecord,
                                       PlanRecord, pair_key)
 from tests.fakes.store import MemoryStore
@@ -88,6 +89,34 @@ def test_pairs_meetings_plans_and_entries(store):
     store.save_plan_entry(PlanEntryRecord("bo@x.com", "s1@1", "coach.plan.1", "a"))
     store.save_plan_entry(PlanEntryRecord("bo@x.com", "s1@1", "coach.plan.1", "b"))
     assert [e.content_hash for e in store.plan_entries("bo@x.com")] == ["b"]
+
+
+def test_a_meetings_coaching_metadata_round_trips(store):
+    key = pair_key("ana@x.com", "bo@x.com")
+    store.save_meeting(MeetingRecord(key, "s1@1", "coach.m.x", NOW, "t", "h", prepared=2,
+                                     feedback=False, oldest_open_days=30))
+    saved = store.meetings(key)[0]
+    assert (saved.prepared, saved.feedback, saved.oldest_open_days) == (2, False, 30)
+    store.save_meeting(MeetingRecord(key, "s1@1", "coach.m.x", NOW, "t", "h"))
+    assert store.meetings(key)[0].prepared is None
+
+
+def test_a_pair_is_found_by_its_doc(store):
+    store.save_pair(PairRecord("ana@x.com", "bo@x.com", "doc1"))
+    store.save_pair(PairRecord("ana@x.com", "cy@x.com", "doc2"))
+    assert store.pair_with_doc("doc2").report == "cy@x.com"
+    assert store.pair_with_doc("doc3") is None
+
+
+def test_a_mark_is_kept_per_event_and_replaced(store):
+    store.save_mark(EventMark("e1", True, "ana@x.com", NOW))
+    store.save_mark(EventMark("e2", True, "bo@x.com", NOW))
+    store.save_mark(EventMark("e1", False, "bo@x.com", NOW + timedelta(hours=1)))
+    assert store.mark("e1") == EventMark("e1", False, "bo@x.com", NOW + timedelta(hours=1))
+    assert sorted(m.event_id for m in store.marks()) == ["e1", "e2"]
+    assert store.mark("e3") is None
+    store.forget_workspace("w2")
+    assert store.marks() == []
 
 
 def test_records_returned_are_copies(store):

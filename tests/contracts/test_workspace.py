@@ -80,6 +80,26 @@ def test_a_window_lists_each_meeting_of_a_series(backend):
     assert starts == [START + timedelta(days=7 * n) for n in range(3)]
 
 
+def test_one_event_and_one_meeting_of_a_series_are_read_by_id(backend):
+    event = backend.create_event(backend.manager, backend.report, "Weekly by id", weekly=True)
+    meetings = backend.workspace.calendar(backend.manager).between(
+        START + timedelta(days=6), START + timedelta(days=8))
+    second = next(m for m in meetings if m.recurring_event_id == event.id)
+    for user in (backend.manager, backend.report):
+        calendar = backend.workspace.calendar(user)
+        assert calendar.event(event.id).recurrence == event.recurrence
+        instance = calendar.event(second.id)
+        assert instance.start == START + timedelta(days=7)
+        assert instance.recurring_event_id == event.id
+        assert instance.original_start == START + timedelta(days=7)
+
+
+def test_someone_elses_event_is_not_found(backend):
+    event = backend.create_event(backend.manager, backend.report, "Private 1:1")
+    with pytest.raises(NotFound):
+        backend.workspace.calendar(backend.outsider).event(event.id)
+
+
 def test_a_failing_calendar_raises_the_projects_error(faulty):
     faulty.fail("calendar.changes", 500, "backendError")
     with pytest.raises(GoogleApiError) as raised:

@@ -16,7 +16,7 @@ class MemoryStore:
 
     def _wipe(self):
         self._managers, self._pairs, self._meetings = {}, {}, {}
-        self._plans, self._entries, self._leases = {}, {}, {}
+        self._plans, self._entries, self._leases, self._marks = {}, {}, {}, {}
 
     @contextmanager
     def transaction(self):
@@ -48,6 +48,18 @@ class MemoryStore:
 
     def save_pair(self, record):
         self._put(self._pairs, (record.manager.lower(), record.report.lower()), record)
+
+    def pair_with_doc(self, doc_id):
+        return next((self._copy(p) for p in self._pairs.values() if p.doc_id == doc_id), None)
+
+    def mark(self, event_id):
+        return self._copy(self._marks.get(event_id))
+
+    def marks(self):
+        return [self._copy(m) for m in self._marks.values()]
+
+    def save_mark(self, mark):
+        self._put(self._marks, mark.event_id, mark)
 
     def meetings(self, pair):
         return [self._copy(m) for (p, _), m in self._meetings.items() if p == pair]

@@ -166,6 +166,30 @@ class FakeCalendar:
         return self.google._call("calendar.time_zone",
                                  lambda: self.google.zones.get(self.user, "UTC"))
 
+    def event(self, event_id):
+        def work():
+            found = self.google.events.get(event_id)
+            if found is None and "_" in event_id:
+                series = self.google.events.get(event_id.rsplit("_", 1)[0])
+                if series is not None and series.recurrence:
+                    found = self._instance(series, event_id)
+            if found is None or not _guest(found, self.user):
+                raise NotFound(404, "notFound", "Not Found")
+            return found
+        return self.google._call("calendar.event", work)
+
+    def _instance(self, series: CalendarEvent, event_id: str) -> CalendarEvent | None:
+        edited = [e for e in self.google.events.values() if e.recurring_event_id == series.id]
+        if any(e.id == event_id for e in edited):
+            return next(e for e in edited if e.id == event_id)
+        window = (series.start - timedelta(days=1), series.start + timedelta(days=800))
+        for o in expand(series, edited, *window):
+            if o.event_id == event_id and not o.cancelled:
+                return replace(series, id=o.event_id, start=o.start, end=o.end, recurrence=(),
+                               recurring=False, recurring_event_id=series.id,
+                               original_start=o.original_start)
+        return None
+
     def between(self, start, end):
         def work():
             mine = [e for e in self.google.events.values() if _guest(e, self.user)]

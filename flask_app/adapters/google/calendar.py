@@ -42,6 +42,10 @@ class GoogleCalendar:
         request = self._events().list(calendarId="primary", maxResults=1, fields="timeZone")
         return self._clients.execute(request, "calendar.events.list").get("timeZone", "UTC")
 
+    def event(self, event_id: str) -> CalendarEvent:
+        request = self._events().get(calendarId="primary", eventId=event_id)
+        return to_domain(self._clients.execute(request, "calendar.events.get"))
+
     def between(self, start: datetime, end: datetime) -> list[CalendarEvent]:
         events = self._events()
         found: list[CalendarEvent] = []
