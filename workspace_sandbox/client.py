@@ -102,3 +102,45 @@ class SandboxClient:
                                  timeout=self.timeout)
         response.raise_for_status()
         return response.text
+
+    # --- the add-on host (Calendar and Docs side panels) ----------------------------------------
+    def install_addon(self, deployment: dict, deployment_id: str | None = None) -> dict:
+        """Install an HTTP add-on deployment (``deployments create/replace`` + ``install``)."""
+        params = {"deploymentId": deployment_id} if deployment_id else None
+        return self.call("PUT", "/addons/deployment", json=deployment, params=params)
+
+    def addon_authorization(self) -> dict:
+        """``projects.getAuthorization``: ``{name, serviceAccountEmail, oauthClientId}``."""
+        return self.call("GET", "/addons/authorization")
+
+    def addon_timeout(self, seconds: float | None) -> None:
+        """How long the host waits for an endpoint's answer (None: 30 s)."""
+        self.call("PUT", "/addons/settings", json={"timeoutSeconds": seconds})
+
+    def open_addon(self, user: str, host: str, *, event_id: str | None = None,
+                   calendar_id: str | None = None, document_id: str | None = None) -> dict:
+        """``user`` opens the add-on in ``host`` (calendar or docs): on an event, a document or
+        the homepage. The answer has ``session``, ``card``, ``html``, ``response``, ``calls``,
+        ``notifications``, ``opened``, ``applied`` and ``error``."""
+        body = {"user": user, "host": host, "event_id": event_id, "calendar_id": calendar_id,
+                "document_id": document_id}
+        return self.call("POST", "/addons/open", json={k: v for k, v in body.items() if v})
+
+    def click_addon(self, user: str, session: str, *, button: str | None = None,
+                    function: str | None = None, parameters: dict | None = None,
+                    form: dict | None = None) -> dict:
+        """``user`` clicks on the panel's card: the thing labelled ``button``, or the one running
+        ``function`` with ``parameters``; ``form`` fills inputs in ({name: value or [values]})."""
+        body = {"user": user, "session": session, "form": form or {}}
+        if button is not None:
+            body["button"] = button
+        else:
+            body.update(function=function, parameters=parameters or {})
+        return self.call("POST", "/addons/action", json=body)
+
+    def addon_panel(self, session: str) -> str:
+        """The side panel of a session as the HTML page a browser shows."""
+        response = self.http.get(f"{self.url}/_sandbox/addons/panel/{session}",
+                                 timeout=self.timeout)
+        response.raise_for_status()
+        return response.text
