@@ -33,8 +33,9 @@ def create_app(coach=None, *, settings: Settings | None = None,
     app.add_template_filter(_in_zone, "in_zone")
     security.init_app(app)
     errors.init_app(app)
-    from .web import demo, home, public, tasks
+    from .web import addon, demo, home, public, tasks
     app.register_blueprint(tasks.bp)
+    app.register_blueprint(addon.bp)
     if settings.uses_sandbox:
         app.register_blueprint(home.bp)
         app.register_blueprint(demo.bp)

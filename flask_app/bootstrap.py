@@ -9,9 +9,12 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from functools import cache
+from typing import Callable
 
+from .adapters.google.addon_tokens import AddonTokens
 from .adapters.google.clients import GoogleEndpoints, RetryPolicy
 from .adapters.google.workspace import GoogleWorkspace
 from .adapters.sql_store import SqlStore
@@ -22,12 +25,13 @@ from .domain.detection import DetectionSettings
 from .domain.people import Directory
 from .errors import ConfigError
 from .ports import Clock, Store, Workspace
+from .services.addon import AddonService
 from .services.passes import SyncPass
 from .services.sync import ManagerSync, SyncSettings
 
 log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "one-on-one"
-NAMES_TTL = timedelta(minutes=10)
+DIRECTORY_TTL = timedelta(minutes=10)
 
 
 class SystemClock:
@@ -55,8 +59,13 @@ class Coach:
     clock: Clock
     templates: dict[str, AgendaTemplate]
     sandbox: object | None = None  # the sandbox's control plane (SandboxClient), on the sandbox
+    # Checks Google's ID tokens on add-on requests (made on first use: on the sandbox it asks
+    # the add-on host for the add-on's identity).
+    addon_tokens: Callable[[], AddonTokens] | None = None
+    # A person's own access from their OAuth token (the add-on's userOAuthToken).
+    person: Callable[[str], Workspace] | None = None
     _server: object | None = field(default=None, repr=False)
-    _names: tuple[float, dict[str, str]] | None = field(default=None, repr=False)
+    _directory: tuple[float, Directory] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def sync_settings(self) -> SyncSettings:
@@ -69,9 +78,11 @@ class Coach:
                                         include_peer=s.include_peer),
             template=DEFAULT_TEMPLATE, default_language=s.default_language)
 
-    def manager_sync(self) -> ManagerSync:
-        return ManagerSync(self.workspace, self.store, self.clock, self.templates,
-                           self.sync_settings())
+    def manager_sync(self, *, lease_waits: int | None = None) -> ManagerSync:
+        settings = self.sync_settings()
+        if lease_waits is not None:
+            settings = replace(settings, lease_waits=lease_waits)
+        return ManagerSync(self.workspace, self.store, self.clock, self.templates, settings)
 
     def sync_pass(self) -> SyncPass:
         return SyncPass(self.workspace, self.store, self.manager_sync())
@@ -82,15 +93,25 @@ class Coach:
     def directory(self) -> Directory:
         return self.workspace.directory()
 
-    def name_of(self, email: str) -> str:
-        """A person's name from the directory (read again at most every ten minutes)."""
+    def recent_directory(self) -> Directory:
+        """The directory as read at most ten minutes ago (for pages and side panels; a sync
+        reads it afresh)."""
         with self._lock:
-            if self._names is None or time.monotonic() - self._names[0] > \
-                    NAMES_TTL.total_seconds():
-                self._names = (time.monotonic(),
-                               {person.email: person.name for person in self.directory()})
-            names = self._names[1]
-        return names.get(email.lower(), email)
+            if self._directory is None or time.monotonic() - self._directory[0] > \
+                    DIRECTORY_TTL.total_seconds():
+                self._directory = (time.monotonic(), self.directory())
+            return self._directory[1]
+
+    def name_of(self, email: str) -> str:
+        """A person's name from the recent directory."""
+        person = self.recent_directory().get(email)
+        return person.name if person else email
+
+    def addon(self) -> AddonService:
+        """The side panels; a sync someone asks for waits a few seconds at most for another."""
+        return AddonService(self.store, self.workspace, self.clock, self.recent_directory,
+                            lambda: self.manager_sync(lease_waits=3),
+                            self.sync_settings().detection)
 
     def close(self) -> None:
         if self._server is not None:
@@ -107,22 +128,48 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
     if DEFAULT_TEMPLATE not in templates:
         raise ConfigError(f"{settings.templates_dir} has no {DEFAULT_TEMPLATE}.md, the default "
                           "agenda template.")
-    if workspace is not None:
-        return Coach(settings, store, workspace, clock or SystemClock(), templates)
+    if workspace is not None:  # the tests' fakes: a person's token reaches the same fakes
+        return Coach(settings, store, workspace, clock or SystemClock(), templates,
+                     person=lambda token: workspace)
     retry = RetryPolicy(attempts=settings.retry_attempts, base=settings.retry_base_seconds)
     if not settings.uses_sandbox:
         info = json.loads(settings.service_account_file.read_text())
+        endpoints = GoogleEndpoints()
         return Coach(settings, store,
-                     GoogleWorkspace.delegated(GoogleEndpoints(), info, settings.admin_email,
+                     GoogleWorkspace.delegated(endpoints, info, settings.admin_email,
                                                retry=retry),
-                     clock or SystemClock(), templates)
+                     clock or SystemClock(), templates,
+                     addon_tokens=_addon_tokens(settings, endpoints, None),
+                     person=_person_access(endpoints, retry))
     client, server = sandbox_client(settings)
+    endpoints = GoogleEndpoints(client.url, client.ca_file)
     workspace = GoogleWorkspace.delegated(
-        GoogleEndpoints(client.url, client.ca_file), client.service_account_key(),
-        settings.admin_email or _demo_admin(), retry=retry)
+        endpoints, client.service_account_key(), settings.admin_email or _demo_admin(),
+        retry=retry)
     _same_world(store, client.world_id())
     return Coach(settings, store, workspace, clock or SandboxClock(client), templates,
-                 sandbox=client, _server=server)
+                 sandbox=client, addon_tokens=_addon_tokens(settings, endpoints, client),
+                 person=_person_access(endpoints, retry), _server=server)
+
+
+def _addon_tokens(settings: Settings, endpoints: GoogleEndpoints,
+                  sandbox) -> Callable[[], AddonTokens]:
+    """The add-on's token checks: its service account and OAuth client from the settings, or
+    on the sandbox from its add-on host (``projects.getAuthorization``)."""
+    @cache
+    def tokens() -> AddonTokens:
+        account, client_id = settings.addon_service_account, settings.addon_client_id
+        if sandbox is not None and not (account and client_id):
+            authorization = sandbox.addon_authorization()
+            account = account or authorization["serviceAccountEmail"]
+            client_id = client_id or authorization["oauthClientId"]
+        return AddonTokens.for_endpoints(endpoints, account, client_id,
+                                         settings.addon_audience)
+    return tokens
+
+
+def _person_access(endpoints: GoogleEndpoints, retry: RetryPolicy) -> Callable[[str], Workspace]:
+    return lambda token: GoogleWorkspace.with_token(endpoints, token, retry=retry)
 
 
 def sandbox_client(settings: Settings, *, start: bool = True):

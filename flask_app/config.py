@@ -9,8 +9,10 @@
 | COACH_SANDBOX_CA | <instance>/sandbox/tls/ca.pem | CA that signs the sandbox's certificate |
 | COACH_SERVICE_ACCOUNT_FILE | (sandbox's key) | service-account key with domain-wide delegation |
 | COACH_OAUTH_CLIENT_ID / _SECRET | sandbox web client | OAuth web client for HR sign-in |
-| COACH_ADDON_AUDIENCE | (the request URL) | expected audience of add-on ID tokens |
-| COACH_ADDON_SERVICE_ACCOUNT | (none) | email claim expected in add-on ID tokens |
+| COACH_PUBLIC_URL | (the request's own URL) | where Google reaches the service (https://…): add-on endpoints and their token audience |
+| COACH_ADDON_AUDIENCE | (each endpoint's URL) | a fixed audience expected in the add-on's system ID tokens instead |
+| COACH_ADDON_SERVICE_ACCOUNT | (the sandbox's) | the add-on's service account, the email its system ID tokens carry (`gcloud workspace-add-ons get-authorization`) |
+| COACH_ADDON_CLIENT_ID | (the sandbox's) | the add-on's OAuth client, the audience of user ID tokens (same command) |
 | COACH_DOMAIN | example.com | the organisation's primary domain |
 | COACH_ADMIN_EMAIL | (the sandbox's admin) | Workspace admin to read the directory as |
 | COACH_AGENDA_DAYS_BEFORE | 7 | how long before a first meeting (or one after a gap) its agenda is written; otherwise the next agenda follows the last meeting's gathering |
@@ -87,6 +89,8 @@ class Settings:
     retry_attempts: int = 5
     retry_base_seconds: float = 1.0
     default_language: str = "en"
+    public_url: str = ""
+    addon_client_id: str = ""
 
     @property
     def sandbox_dir(self) -> Path:
@@ -124,6 +128,8 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         include_peer=_bool(env, "COACH_INCLUDE_PEER", False),
         retry_attempts=_int(env, "COACH_RETRY_ATTEMPTS", 5),
         retry_base_seconds=_float(env, "COACH_RETRY_BASE_SECONDS", 1.0),
+        public_url=(env.get("COACH_PUBLIC_URL") or "").rstrip("/"),
+        addon_client_id=env.get("COACH_ADDON_CLIENT_ID", ""),
     )
     values.update(overrides)
     settings = Settings(**values)
@@ -133,6 +139,14 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
     if settings.google_api_root == "google" and not settings.admin_email:
         raise ConfigError("COACH_GOOGLE_API_ROOT=google needs COACH_ADMIN_EMAIL (a Workspace "
                           "admin the service reads the directory as).")
+    if settings.google_api_root == "google" and not (settings.addon_service_account
+                                                     and settings.addon_client_id):
+        raise ConfigError("COACH_GOOGLE_API_ROOT=google needs COACH_ADDON_SERVICE_ACCOUNT and "
+                          "COACH_ADDON_CLIENT_ID (from `gcloud workspace-add-ons "
+                          "get-authorization`) to check the add-on's requests.")
+    if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
+        raise ConfigError(f"COACH_PUBLIC_URL must be a URL (https://…), not "
+                          f"{settings.public_url!r}.")
     if settings.agenda_days_before < 1:
         raise ConfigError("COACH_AGENDA_DAYS_BEFORE must be at least 1.")
     if settings.retry_attempts < 1 or settings.retry_base_seconds < 0:

@@ -46,7 +46,7 @@ def deployment(base_url: str) -> dict:
                 "logoUrl": f"{base}/static/logo.png",
                 "layoutProperties": {"primaryColor": "#1a73e8", "secondaryColor": "#188038"},
                 "homepageTrigger": {"runFunction": url["home"], "enabled": True},
-                "universalActions": [{"label": "Settings and opting out",
+                "universalActions": [{"label": "About the coach and your data",
                                       "runFunction": url["settings"]}],
                 "openLinkUrlPrefixes": ["https://docs.google.com/", base + "/"],
             },

@@ -380,8 +380,8 @@ def test_the_panel_page_is_a_form_a_browser_can_use(sandbox, addon):
 
 def test_the_panel_escapes_card_text_but_keeps_googles_formatting(sandbox, addon):
     addon.replies["home"] = lambda e: push(card(
-        {"textParagraph": {"text": "<b>Bold</b> <script>alert(1)</script> & <font color=\"#ff0000\">"
-                                   "red</font>"}},
+        {"textParagraph": {"text": "<b>Bold</b> <script>alert(1)</script> & "
+                                   "<font color=\"#ff0000\">red</font>"}},
         {"decoratedText": {"topLabel": "<i>Top</i>", "text": "<img src=x onerror=alert(2)>"}},
         {"buttonList": {"buttons": [button("<Go>", f"{addon.base}/go")]}}, title="<Title>"))
     html = sandbox.open_addon(ANA, "calendar")["html"]

@@ -127,12 +127,14 @@ class AddonTokens:
                               audience=audience, clock_skew_in_seconds=CLOCK_SKEW_SECONDS)
 
 
+_REASONS = (("Token expired", "expired"), ("Token used too early", "not valid yet"),
+            ("wrong audience", "wrong audience"), ("Could not verify", "bad signature"),
+            ("Certificate for key id", "unknown signing key"),
+            ("does not contain required claim", "a required claim is missing"),
+            ("Unsupported signature algorithm", "unsupported algorithm"))
+
+
 def _why(error: Exception) -> str:
-    """The library's reason, cut before any part of the token it may quote."""
-    text = str(error).split("\n")[0]
-    for marker in ("Token used too late", "Token used too early", "audience",
-                   "Could not verify token signature", "Certificate for key id",
-                   "Wrong number of segments", "Can't parse segment"):
-        if marker in text:
-            return marker.lower()
-    return type(error).__name__
+    """The library's reason in a few words (its message can quote the token's claims)."""
+    text = str(error)
+    return next((why for marker, why in _REASONS if marker in text), "malformed")

@@ -2,6 +2,8 @@
 through the service account's domain-wide delegation."""
 from __future__ import annotations
 
+from google.oauth2 import credentials as user_credentials
+
 from ...domain.people import Directory
 from .calendar import GoogleCalendar
 from .clients import Delegation, GoogleClients, GoogleEndpoints, RetryPolicy
@@ -38,6 +40,14 @@ class GoogleWorkspace:
         """Acting for people through a service account with domain-wide delegation."""
         return cls(GoogleClients(endpoints, Delegation(service_account_info, SCOPES),
                                  retry=retry), admin_email)
+
+    @classmethod
+    def with_token(cls, endpoints: GoogleEndpoints, access_token: str, *,
+                   retry: RetryPolicy = RetryPolicy()) -> GoogleWorkspace:
+        """Acting as one person with their own access token (the add-on's userOAuthToken):
+        what they may see, with the scopes they granted."""
+        credentials = user_credentials.Credentials(access_token)
+        return cls(GoogleClients(endpoints, lambda api, user: credentials, retry=retry), "")
 
     @property
     def endpoints(self) -> GoogleEndpoints:
