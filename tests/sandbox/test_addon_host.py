@@ -411,3 +411,60 @@ def test_the_docs_page_shows_the_document_beside_the_panel(sandbox, addon, notes
     assert f'src="/_sandbox/docs/{notes["id"]}/html"' in browser.get(url).text
     assert "Docs panel" in browser.post(url + "/open").text
     assert browser.get(f"{sandbox.url}/_sandbox/addons/docs/{SAM}/{notes['id']}").status_code == 404
+
+
+def test_navigations_the_back_arrow_and_universal_actions_move_through_the_card_stack(
+        sandbox, addon):
+    def step(event):
+        go = event["commonEventObject"].get("parameters", {}).get("go")
+        pushed = card({"buttonList": {"buttons": [
+            button(label, f"{addon.base}/step", go=go) for label, go in (
+                ("Next", "push"), ("Back", "pop"), ("Root", "root"))]}})
+        return {"action": {"navigations": {
+            None: [{"pushCard": pushed}], "push": [{"pushCard": pushed}],
+            "pop": [{"popCard": True}], "root": [{"popToRoot": True}]}[go]}}
+
+    addon.replies["home"] = step
+    addon.replies["step"] = step
+    addon.replies["settings"] = lambda e: push(card({"textParagraph": {"text": "Settings"}},
+                                                    title="Settings"))
+    session = sandbox.open_addon(ANA, "calendar")["session"]
+    assert "calendar" not in addon.last("home")["event"]
+    depths = [sandbox.click_addon(ANA, session, button=label)["depth"]
+              for label in ("Next", "Next", "Back", "Root")]
+    assert depths == [2, 3, 2, 1]
+    assert sandbox.click_addon(ANA, session, button="Settings")["card"]["header"]["title"] == \
+        "Settings"
+    browser = requests.Session()
+    browser.verify = sandbox.ca_file
+    page = sandbox.addon_panel(session)
+    turn = re.search(r'name="_turn" value="(\d+)"', page)[1]
+    url = f"{sandbox.url}/_sandbox/addons/panel/{session}"
+    stale = browser.post(url, data={"_turn": "0", "_nav": "back"})
+    settings = '<div class="title">Settings</div>'
+    assert settings in stale.text  # a click on a page the panel no longer shows does nothing
+    after = browser.post(url, data={"_turn": turn, "_nav": "back"})
+    assert settings not in after.text and ">Next<" in after.text
+
+
+@pytest.mark.parametrize("header, sent", [("SYSTEM_ID_TOKEN", "systemIdToken"),
+                                          ("USER_ID_TOKEN", "userIdToken"), ("NONE", None)])
+def test_the_authorization_header_is_the_one_the_deployment_asks_for(sandbox, addon_server,
+                                                                     header, sent):
+    chosen = deployment(addon_server.base)
+    chosen["addOns"]["httpOptions"]["authorizationHeader"] = header
+    sandbox.install_addon(chosen)
+    sandbox.open_addon(ANA, "calendar")
+    received = addon_server.last("home")
+    auth = received["event"]["authorizationEventObject"]
+    assert received["authorization"] == (f"Bearer {auth[sent]}" if sent else None)
+
+
+def test_a_homepage_without_a_trigger_shows_the_overview_card(sandbox, addon_server):
+    chosen = deployment(addon_server.base)
+    chosen["addOns"]["common"]["homepageTrigger"]["enabled"] = False
+    sandbox.install_addon(chosen)
+    calls_before = len(addon_server.received)
+    answer = sandbox.open_addon(ANA, "calendar")
+    assert answer["calls"] == [] and len(addon_server.received) == calls_before
+    assert answer["card"]["header"]["title"] == "Test <Coach>"

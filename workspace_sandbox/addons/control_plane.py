@@ -119,7 +119,8 @@ def panel_form(session_id: str):
     if request.form.get("_nav") == "back":
         host.back(world(), session_id)
     elif request.form.get("_click", "").isdigit():
-        form = {key[6:]: request.form.getlist(key) for key in request.form if key.startswith("input.")}
+        form = {key[6:]: request.form.getlist(key) for key in request.form
+                if key.startswith("input.")}
         host.click(world(), session_id, panel.user, form=form, complete=True,
                    index=int(request.form["_click"]))
     return redirect(back, code=303)

@@ -102,7 +102,8 @@ def host_manifest(deployment: dict, host: str) -> dict:
 
 
 def homepage(deployment: dict, host: str) -> str | None:
-    """The homepage endpoint in a host (its own, else the common one); None if disabled."""
+    """The homepage endpoint in a host (its own, else the common one); None if there is none
+    or it is disabled."""
     trigger = (host_manifest(deployment, host).get("homepageTrigger")
                or deployment["addOns"]["common"].get("homepageTrigger") or {})
     return trigger.get("runFunction") if trigger.get("enabled", True) else None

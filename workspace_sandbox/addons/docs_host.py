@@ -19,8 +19,8 @@ from workspace_sandbox.drive.access import GOOGLE_DOC, app_sees, file_not_found,
 
 def _document(tx: Tx, user: str, document_id: str) -> dict:
     record = tx.get("drive.file", document_id)
-    if (record is None or record["mimeType"] != GOOGLE_DOC or tx.get("docs.doc", document_id) is None
-            or role_of(tx, record, user) is None):
+    if (record is None or record["mimeType"] != GOOGLE_DOC
+            or tx.get("docs.doc", document_id) is None or role_of(tx, record, user) is None):
         raise file_not_found(document_id)
     return record
 

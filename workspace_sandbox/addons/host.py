@@ -41,11 +41,19 @@ def error_card(reason: str) -> dict:
             "sections": [{"widgets": [{"textParagraph": {"text": reason}}]}]}
 
 
+def overview_card(deployment: dict) -> dict:
+    """What the host shows for a homepage without an (enabled) trigger (wording unconfirmed)."""
+    name = deployment["addOns"]["common"]["name"]
+    return {"header": {"title": name}, "sections": [{"widgets": [{"textParagraph": {
+        "text": f"{name} has nothing to show on its homepage."}}]}]}
+
+
 def open_panel(world: World, user: str, host: str, *, event_id: str | None = None,
                calendar_id: str | None = None, document_id: str | None = None
                ) -> tuple[Session, Step]:
     """The person opens the add-on: in Calendar on an event (``eventOpenTrigger``) or on its
-    homepage, in Docs on a document (the Docs homepage, with the ``docs`` object)."""
+    homepage, in Docs on a document (the Docs homepage, with the ``docs`` object). A homepage
+    without an enabled trigger shows the host's overview card."""
     if host not in panels.HOST_APPS:
         raise ApiError(400, "invalid", "'host' must be calendar or docs.")
     with world.transaction() as tx:
@@ -55,16 +63,18 @@ def open_panel(world: World, user: str, host: str, *, event_id: str | None = Non
         if host == "calendar" and event_id:
             context = calendar_host.open_event(tx, user, event_id, calendar_id)
             url = trigger(deployment, "calendar", "eventOpenTrigger")
-            missing = "addOns.calendar.eventOpenTrigger"
+            if url is None:
+                raise ApiError(400, "failedPrecondition",
+                               "The deployment has no addOns.calendar.eventOpenTrigger.")
         else:
             context = docs_host.open_document(tx, user, document_id) if document_id else {}
             url = homepage(deployment, host)
-            missing = f"an enabled addOns.{host}.homepageTrigger or addOns.common.homepageTrigger"
-        if url is None:
-            raise ApiError(400, "failedPrecondition", f"The deployment has no {missing}.")
         panel = panels.new(user, host, context)
     step = Step()
-    _invoke(world, panel, url, {}, {}, step)
+    if url is None:
+        panel.stack.append(overview_card(deployment))
+    else:
+        _invoke(world, panel, url, {}, {}, step)
     return _finish(world, panel, step), step
 
 

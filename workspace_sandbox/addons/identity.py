@@ -1,12 +1,12 @@
 """Who the add-on is: the project's add-ons service agent and the add-on's OAuth client, and the
 tokens the host hands the add-on's endpoints.
 
-The deployment belongs to the same Cloud project as the service's web client and service account
-(``PROJECT_ID`` in :mod:`workspace_sandbox.oauth.clients`). ``projects.getAuthorization`` gives the service agent
-``service-<PROJECT_NUMBER>@gcp-sa-gsuiteaddons.iam.gserviceaccount.com`` and an OAuth client id;
-the sandbox's project number and both numeric ids are fixed values of its own (the format of
-``oauthClientId`` is unconfirmed). ID tokens are signed by the sandbox's Google account key, as
-Google signs them, with real time for ``iat``/``exp`` (a one-hour lifetime).
+The deployment belongs to the Cloud project of the service's web client and service account
+(``PROJECT_ID`` in :mod:`workspace_sandbox.oauth.clients`). ``projects.getAuthorization`` gives
+the service agent ``service-<PROJECT_NUMBER>@gcp-sa-gsuiteaddons.iam.gserviceaccount.com`` and an
+OAuth client id; the sandbox's project number and both numeric ids are fixed values of its own
+(the format of ``oauthClientId`` is unconfirmed). ID tokens are signed by the sandbox's Google
+account key, as Google signs them, with real time for ``iat``/``exp`` (a one-hour lifetime).
 """
 from __future__ import annotations
 

@@ -62,7 +62,8 @@ def calendar_page(tx: Tx, deployment: dict, user: str, session: Session | None) 
         days.append(f"<h2>{day:%A %d %B}</h2><ul>{rows}</ul>")
     details = ""
     if open_id:
-        details = f'<aside class="details">{_details(calendar_host.current_event(tx, user, session.context))}</aside>'
+        event = calendar_host.current_event(tx, user, session.context)
+        details = f'<aside class="details">{_details(event)}</aside>'
     body = (f'<div class="host"><main><h1>Calendar of {plain(user)}</h1>'
             f'{"".join(days) or "<p>No events in the next seven days.</p>"}</main>{details}'
             f'<aside class="side">{side_panel(deployment, session, here, opening)}</aside></div>')
@@ -72,10 +73,11 @@ def calendar_page(tx: Tx, deployment: dict, user: str, session: Session | None) 
 def docs_page(tx: Tx, deployment: dict, user: str, document_id: str,
               session: Session | None) -> str:
     """The document as Docs shows it, with the side panel beside it."""
-    here = f"{ROOT}/docs/{user}/{document_id}" + (f"?session={session.id}" if session else "")
+    place = f"{ROOT}/docs/{user}/{document_id}"
+    here = place + (f"?session={session.id}" if session else "")
     body = (f'<div class="host"><main><iframe title="Document" '
             f'src="/_sandbox/docs/{escape(document_id)}/html"></iframe></main>'
-            f'<aside class="side">{side_panel(deployment, session, here, here.split("?")[0] + "/open")}'
+            f'<aside class="side">{side_panel(deployment, session, here, place + "/open")}'
             "</aside></div>")
     return page(f"Docs · {user}", _STYLE + body)
 

@@ -62,15 +62,19 @@ def safe_url(value: str | None) -> str:
     return escape(value or "") if urlsplit(value or "").scheme in ("http", "https") else ""
 
 
+def _image(src: str | None, alt: str | None = None, css: str = "") -> str:
+    return f'<img class="{css}" src="{safe_url(src)}" alt="{plain(alt)}">'
+
+
 def panel(session: Session, deployment: dict, clicks: list[Clickable], universal: int,
           action: str, back: str) -> str:
     """The panel of a session as an HTML form posting to ``action`` (then going to ``back``)."""
     common = deployment["addOns"]["common"]
     card = session.card
     draw = _Card({id(c.target): i for i, c in enumerate(clicks)})
-    menu = [draw.click(c, i) for i, c in enumerate(clicks) if i >= len(clicks) - universal]
-    menu[:0] = [draw.clicked(a.get("onClick"), a.get("actionLabel", ""))
-                for a in (card or {}).get("cardActions") or ()]
+    menu = [draw.clicked(a.get("onClick"), plain(a.get("actionLabel")))
+            for a in (card or {}).get("cardActions") or ()]
+    menu += [draw.clicked(c.on_click, plain(c.label)) for c in clicks[len(clicks) - universal:]]
     parts = [f'<form class="addon-panel" method="post" action="{escape(action)}">',
              f'<input type="hidden" name="_turn" value="{session.turn}">',
              f'<input type="hidden" name="_back" value="{escape(back)}">', '<div class="bar">',
@@ -108,9 +112,9 @@ class _Card:
         header = card.get("header")
         out = []
         if header:
-            out.append(f'<div class="card-header">'
-                       + (f'<img src="{safe_url(header.get("imageUrl"))}" alt="'
-                          f'{plain(header.get("imageAltText"))}">' if header.get("imageUrl") else "")
+            image = header.get("imageUrl")
+            out.append('<div class="card-header">'
+                       + (_image(image, header.get("imageAltText")) if image else "")
                        + f'<div><div class="title">{plain(header["title"])}</div>'
                        f'<div class="subtitle">{plain(header.get("subtitle"))}</div></div></div>')
         out += [self.section(section) for section in card.get("sections") or ()]
@@ -139,24 +143,18 @@ class _Card:
                 return f'<div class="w {kind}">{draw(value)}</div>'
         return ""
 
-    def click(self, click: Clickable, position: int, inner: str | None = None) -> str:
-        label = inner if inner is not None else plain(click.label)
-        if "openLink" in click.on_click:
-            return (f'<a class="btn" href="{safe_url(click.on_click["openLink"].get("url"))}" '
-                    f'target="_blank" rel="noopener noreferrer">{label}</a>')
-        return f'<button class="btn" type="submit" name="_click" value="{position}">{label}</button>'
-
-    def clicked(self, on_click: dict | None, label: str, inner: str | None = None,
-                css: str = "btn", disabled: bool = False) -> str:
-        """A clickable element for an ``onClick`` of this card."""
+    def clicked(self, on_click: dict | None, inner: str, css: str = "btn",
+                disabled: bool = False) -> str:
+        """``inner`` (HTML) made clickable as ``on_click`` says: a link opening a new tab for
+        ``openLink``, else a submit button naming the click's position."""
         if not on_click:
-            return inner or plain(label)
-        position = self.index.get(id(next(iter(on_click.values()))))
+            return inner
         if "openLink" in on_click:
             return (f'<a class="{css}" href="{safe_url(on_click["openLink"].get("url"))}" '
-                    f'target="_blank" rel="noopener noreferrer">{inner or plain(label)}</a>')
+                    f'target="_blank" rel="noopener noreferrer">{inner}</a>')
+        position = self.index.get(id(next(iter(on_click.values()))))
         return (f'<button class="{css}" type="submit" name="_click" value="{position}"'
-                f'{" disabled" if disabled else ""}>{inner or plain(label)}</button>')
+                f'{" disabled" if disabled else ""}>{inner}</button>')
 
     def _changing(self, action: dict | None) -> tuple[str, str]:
         """An input's ``onchange`` attribute and the hidden button it clicks, for an
@@ -172,14 +170,14 @@ class _Card:
         icon = self.icon(button.get("icon")) if button.get("icon") else ""
         kind = "FILLED" if button.get("color") and not button.get("type") else button.get("type")
         css = f"btn {kind}" if kind else "btn"
-        return self.clicked(button.get("onClick"), "", icon + plain(button.get("text")), css,
+        return self.clicked(button.get("onClick"), icon + plain(button.get("text")), css,
                             bool(button.get("disabled")))
 
     def icon(self, icon: dict | None) -> str:
         if not icon:
             return ""
         if icon.get("iconUrl"):
-            return f'<img class="icon" src="{safe_url(icon["iconUrl"])}" alt="{plain(icon.get("altText"))}">'
+            return _image(icon["iconUrl"], icon.get("altText"), "icon")
         name = icon.get("knownIcon") or (icon.get("materialIcon") or {}).get("name", "")
         return f'<span class="icon" title="{plain(name)}">{plain(name.lower())}</span>'
 
@@ -191,7 +189,7 @@ class _Card:
                 f'<div class="main">{formatted(value.get("text"))}</div>'
                 f'<div class="bottom">{formatted(value.get("bottomLabel"))}</div></div>')
         body = self.icon(value.get("startIcon") or value.get("icon")) + (
-            self.clicked(value["onClick"], "", text, "clickable") if value.get("onClick") else text)
+            self.clicked(value.get("onClick"), text, "clickable"))
         if value.get("button"):
             body += self.button(value["button"])
         elif value.get("switchControl"):
@@ -234,8 +232,9 @@ class _Card:
         else:
             kind_attr = "radio" if kind == "RADIO_BUTTON" else "checkbox"
             field = "".join(f'<label class="choice"><input type="{kind_attr}" name="{name}" '
-                            f'value="{plain(i.get("value"))}"{" checked" if i.get("selected") else ""}'
-                            f'{attrs}> {plain(i.get("text"))}</label>' for i in items)
+                            f'value="{plain(i.get("value"))}"'
+                            f'{" checked" if i.get("selected") else ""}{attrs}> '
+                            f'{plain(i.get("text"))}</label>' for i in items)
         return (f'<label>{plain(value.get("label"))}</label>{field}{hidden}'
                 f'<div class="hint">{plain(value.get("hintText"))}</div>')
 
@@ -243,8 +242,9 @@ class _Card:
         return "<hr>"
 
     def w_image(self, value: dict) -> str:
-        image = f'<img class="image" src="{safe_url(value.get("imageUrl"))}" alt="{plain(value.get("altText"))}">'
-        return self.clicked(value["onClick"], "", image, "clickable") if value.get("onClick") else image
+        return self.clicked(value.get("onClick"), _image(value.get("imageUrl"),
+                                                         value.get("altText"), "image"),
+                            "clickable")
 
     def w_dateTimePicker(self, value: dict) -> str:
         return f'<label>{plain(value.get("label"))}</label><div class="hint">(a date and time ' \
@@ -257,15 +257,15 @@ class _Card:
 
     def w_grid(self, value: dict) -> str:
         columns = value.get("columnCount") or 2
-        items = "".join(f'<figure><img src="{safe_url((i.get("image") or {}).get("imageUri"))}" alt="">'
-                        f'<figcaption>{plain(i.get("title"))}<div class="subtitle">'
+        items = "".join(f'<figure>{_image((i.get("image") or {}).get("imageUri"))}<figcaption>'
+                        f'{plain(i.get("title"))}<div class="subtitle">'
                         f'{plain(i.get("subtitle"))}</div></figcaption></figure>'
                         for i in value.get("items") or ())
         return (f'<div>{plain(value.get("title"))}</div><div class="grid" style="grid-template-'
                 f'columns: repeat({int(columns)}, 1fr)">{items}</div>')
 
     def w_chipList(self, value: dict) -> str:
-        return "".join(self.clicked(chip.get("onClick"), chip.get("label", ""))
+        return "".join(self.clicked(chip.get("onClick"), plain(chip.get("label")))
                        for chip in value.get("chips") or ())
 
     def w_carousel(self, value: dict) -> str:
