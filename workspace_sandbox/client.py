@@ -85,6 +85,29 @@ class SandboxClient:
     def quotas(self, **groups) -> None:
         self.call("PUT", "/quotas", json={k.replace("_", "."): v for k, v in groups.items()})
 
+    # --- Cloud Tasks -------------------------------------------------------------------------
+    def tasks_target(self, url: str | None, service: str = "default") -> dict:
+        """Where App Engine serves ``service``: App Engine tasks are POSTed to ``url`` +
+        relativeUri (None forgets it). The targets now."""
+        return self.call("PUT", "/tasks/target", json={"url": url, "service": service})["targets"]
+
+    def task_attempts(self, queue: str | None = None, task: str | None = None) -> list[dict]:
+        """Every dispatch attempt so far (of a queue or a task: a name or an id), oldest first."""
+        params = {k: v for k, v in (("queue", queue), ("task", task)) if v}
+        return self.call("GET", "/tasks/log", params=params)["attempts"]
+
+    def drain_tasks(self, timeout: float = 10) -> dict:
+        """Wait until no task is due and no attempt runs: ``{drained, due, running}``."""
+        response = self.http.post(f"{self.url}/_sandbox/tasks/drain", json={"timeout": timeout},
+                                  timeout=timeout + self.timeout)
+        response.raise_for_status()
+        return response.json()
+
+    def tasks_settings(self, **settings) -> dict:
+        """Change Cloud Tasks settings (``taskTombstoneSeconds``, ``queueTombstoneSeconds``,
+        ``dispatchPaused``, ``receiverCaFile``); all of them now."""
+        return self.call("PUT", "/tasks/settings", json=settings)
+
     # --- people's edits ----------------------------------------------------------------------
     def person_types(self, document_id: str, user: str, index: int, text: str) -> str:
         """``user`` types ``text`` at ``index`` in Google Docs (a new revision); its id."""

@@ -14,6 +14,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from workspace_sandbox.core.app import create_sandbox_app
 from workspace_sandbox.core.tls import ensure_certificates
 from workspace_sandbox.core.world import FORMAT, World
+from workspace_sandbox.tasks.dispatcher import CONFIG_KEY as DISPATCHER, Dispatcher
 
 log = logging.getLogger(__name__)
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -26,7 +27,8 @@ class _KeepAlive(WSGIRequestHandler):
 
 
 class SandboxServer:
-    """A real threaded WSGI server over TLS, serving one world.
+    """A real threaded WSGI server over TLS, serving one world, with the Cloud Tasks dispatcher
+    that delivers the world's tasks.
 
     ``start()`` runs it on a background thread (tests, in-process use); ``serve_forever()``
     runs it in the foreground (``coach sandbox serve``).
@@ -44,6 +46,7 @@ class SandboxServer:
                                    request_handler=_KeepAlive)
         self.url = f"https://{host}:{self._server.server_port}"
         self.app.config["BASE_URL"] = self.url
+        self.dispatcher = self.app.config[DISPATCHER] = Dispatcher(self.world)
         self._thread: threading.Thread | None = None
 
     def _announce(self) -> None:
@@ -52,6 +55,7 @@ class SandboxServer:
 
     def start(self) -> "SandboxServer":
         self._announce()
+        self.dispatcher.start()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
                                          name="workspace-sandbox")
         self._thread.start()
@@ -59,13 +63,18 @@ class SandboxServer:
 
     def serve_forever(self) -> None:
         self._announce()
-        self._server.serve_forever()
+        self.dispatcher.start()
+        try:
+            self._server.serve_forever()
+        finally:
+            self.dispatcher.stop()
 
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
         if self._thread:
             self._thread.join(timeout=10)
+        self.dispatcher.stop()
         info = running_sandbox(self.folder, check=False)
         if info and info["url"] == self.url:
             (self.folder / "server.json").unlink(missing_ok=True)
