@@ -306,6 +306,21 @@ def test_the_rate_limit_spaces_dispatches_and_concurrency_caps_them(empty_sandbo
     assert last - first >= (10 - 4) / 4 - 0.1  # a burst of 4, then 4 a second
 
 
+@pytest.mark.parametrize("answer, throttled", [(503, True), (429, False)])
+def test_a_503_from_app_engine_throttles_the_queue_and_a_429_does_not(empty_sandbox, client,
+                                                                       receiver, answer, throttled):
+    make_queue(client, rate_limits={"max_dispatches_per_second": 2})
+    receiver.answers["/tasks/sync"] = [answer]
+    client.create_task(parent=QUEUE, task=app_engine_task())
+    drained(empty_sandbox)
+    time.sleep(0.1)  # the retry's backoff (minBackoff 0.1 s)
+    drained(empty_sandbox)
+    first, second = empty_sandbox.task_attempts()
+    waited = timestamp_seconds(second["dispatchTime"]) - timestamp_seconds(first["responseTime"])
+    # Throttled, the queue's bucket is empty and refills at half the rate: a token in 1 s.
+    assert (waited > 0.8) is throttled and second["status"] == 200
+
+
 def timestamp_seconds(text: str) -> float:
     stamp = timestamp_pb2.Timestamp()
     stamp.FromJsonString(text)
