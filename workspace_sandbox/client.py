@@ -147,7 +147,7 @@ class SandboxClient:
         ``notifications``, ``opened``, ``applied`` and ``error``."""
         body = {"user": user, "host": host, "event_id": event_id, "calendar_id": calendar_id,
                 "document_id": document_id}
-        return self.call("POST", "/addons/open", json={k: v for k, v in body.items() if v})
+        return self._addon_step("open", {k: v for k, v in body.items() if v})
 
     def click_addon(self, user: str, session: str, *, button: str | None = None,
                     function: str | None = None, parameters: dict | None = None,
@@ -159,7 +159,15 @@ class SandboxClient:
             body["button"] = button
         else:
             body.update(function=function, parameters=parameters or {})
-        return self.call("POST", "/addons/action", json=body)
+        return self._addon_step("action", body)
+
+    def _addon_step(self, path: str, body: dict) -> dict:
+        """A step may wait for two endpoints (a click, then onFileScopeGrantedTrigger), 30 s
+        each at most: wait for the host longer than for other control calls."""
+        response = self.http.post(f"{self.url}/_sandbox/addons/{path}", json=body,
+                                  timeout=self.timeout + 60)
+        response.raise_for_status()
+        return response.json()
 
     def addon_panel(self, session: str) -> str:
         """The side panel of a session as the HTML page a browser shows."""
