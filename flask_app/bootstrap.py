@@ -130,6 +130,7 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
                           "agenda template.")
     if workspace is not None:  # the tests' fakes: a person's token reaches the same fakes
         return Coach(settings, store, workspace, clock or SystemClock(), templates,
+                     addon_tokens=_addon_tokens(settings, GoogleEndpoints(), None),
                      person=lambda token: workspace)
     retry = RetryPolicy(attempts=settings.retry_attempts, base=settings.retry_base_seconds)
     if not settings.uses_sandbox:

@@ -63,10 +63,13 @@ def test_nothing_personal_is_served_outside_the_sandbox(tmp_path):
     key = tmp_path / "key.json"
     key.write_text("{}")
     settings = load_settings({}, instance_dir=tmp_path, google_api_root="google",
-                             service_account_file=key, admin_email="admin@example.com")
+                             service_account_file=key, admin_email="admin@example.com",
+                             addon_service_account="service-1@gcp-sa-gsuiteaddons.iam."
+                             "gserviceaccount.com", addon_client_id="1-addon")
     app = create_app(build(settings, workspace=FakeWorkspace(FakeGoogle(org()))))
     client = app.test_client()
     front = client.get("/")
+    assert client.post("/addon/calendar/open", json={}).status_code == 401
     assert front.status_code == 200 and "@example.com" not in front.get_data(as_text=True)
     for path in (f"/demo/calendar/{ANA}", f"/demo/pair/{ANA}/{BO}"):
         assert client.get(path).status_code == 404

@@ -8,6 +8,7 @@ from datetime import timedelta
 import click
 from werkzeug.serving import make_server
 
+from ..adapters.addon_manifest import deployment
 from ..bootstrap import build
 from ..config import load_settings
 from .sync import summarise
@@ -64,7 +65,9 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
     threading.Thread(target=sweep, daemon=True, name="sync-sweep").start()
     app = create_app(coach=coach, test_config={"COACH_DEMO": True})
     web = make_server("127.0.0.1", port, app, threaded=True)
-    click.echo(f"\nOne-on-One Coach is running: open http://127.0.0.1:{web.server_port}/")
+    base = f"http://127.0.0.1:{web.server_port}"
+    coach.sandbox.install_addon(deployment(base))  # the sandbox's Calendar and Docs run it
+    click.echo(f"\nOne-on-One Coach is running: open {base}/")
     try:
         web.serve_forever()
     except KeyboardInterrupt:

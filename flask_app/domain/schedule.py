@@ -62,17 +62,22 @@ def starting(meetings, known: dict[str, MeetingRecord], now: datetime) -> list[O
 
 
 def plan_sections(meetings, known: dict[str, MeetingRecord], now: datetime, *,
-                  days_before: timedelta) -> SectionPlan:
+                  days_before: timedelta, begun_is_over: bool = False) -> SectionPlan:
     """The section changes the calendar and the gathering ask for (``known`` as gathering
-    left it in this run)."""
+    left it in this run; ``begun_is_over``: a meeting that has begun counts as over, when
+    someone gathered it early)."""
     meetings = list(meetings)
     by_key = {m.key: m for m in meetings}
     scheduled = {k: r for k, r in known.items() if r.status == "scheduled"}
     active = held(meetings)
     plan = SectionPlan()
-    upcoming = next((m for m in active if m.end > now), None)
+
+    def over(m: Occurrence) -> bool:
+        return m.start <= now if begun_is_over else m.end <= now
+
+    upcoming = next((m for m in active if not over(m)), None)
     if upcoming is not None and upcoming.key not in scheduled:
-        before = [m for m in active if m.end <= now and m.start < upcoming.start]
+        before = [m for m in active if over(m) and m.start < upcoming.start]
         previous = before[-1] if before else None
         written = previous is not None and previous.key in scheduled
         if written and scheduled[previous.key].gathered_at:

@@ -105,7 +105,8 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
             doc = _ticked(run, doc)
         notes = _gather(doc, pair, ending, work, now) if ending else {}
         prepared = _prepared(doc, pair, begun, work)
-        sections = (plan_sections(meetings.meetings, work, now, days_before=days_before)
+        sections = (plan_sections(meetings.meetings, work, now, days_before=days_before,
+                                  begun_is_over=gather_started)
                     if write_agendas else SectionPlan())
         outcome = _compose(doc, pair, work, sections)
         carry = None if outcome.requests or not ending else _carry(doc, work, now, pair.language)

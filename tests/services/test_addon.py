@@ -222,6 +222,7 @@ def test_gather_now_puts_a_meeting_that_began_into_the_plan(world):
                                       world.store.pair(ANA, BO).doc_id)
     assert panel.notice == "Gathered into the development plan."
     assert panel.plan_url and world.store.plan_entries(BO)
+    assert len(world.meetings()) == 2  # the next meeting's agenda follows at once
     again = service(world).gather_now(ANA, world.workspace.docs(ANA), panel.doc_id)
     assert again.notice.startswith("Nothing to gather")
     assert len(world.store.plan_entries(BO)) == 1
