@@ -335,7 +335,7 @@ def form_card(base: str) -> dict:
                     {"text": "Calm", "value": "calm"}]}},
                 {"buttonList": {"buttons": [button("Save", f"{base}/save?x=1", step="2"),
                                             {"text": "Docs", "onClick": {"openLink": {
-                                                "url": "https://docs.google.com/"}}}]}})
+                                                "url": "http://docs.google.com/"}}}]}})
 
 
 def test_a_click_posts_its_parameters_and_the_forms_inputs(sandbox, addon):
@@ -345,7 +345,7 @@ def test_a_click_posts_its_parameters_and_the_forms_inputs(sandbox, addon):
         "notification": {"text": "Saved!"}}}
     opened = sandbox.open_addon(ANA, "calendar")
     assert sandbox.click_addon(ANA, opened["session"], button="Docs")["opened"] == [
-        "https://docs.google.com/"]
+        "https://docs.google.com/"]  # Card v1 opens HTTP links as HTTPS
     with pytest.raises(requests.HTTPError):
         sandbox.click_addon(ANA, opened["session"], button="Nothing like this")
     answer = sandbox.click_addon(ANA, opened["session"], function=f"{addon.base}/save?x=1",

@@ -84,6 +84,8 @@ def action():
     if isinstance(parameters, list):
         parameters = {p.get("key", ""): p.get("value", "") for p in parameters}
     which = {key: body[key] for key in ("button", "index", "function") if key in body}
+    if not isinstance(which.get("index", 0), int):
+        raise ApiError(400, "invalid", "'index' must be a click's position (an integer).")
     if "function" in which:
         which["parameters"] = parameters
     panel, step = host.click(world(), body["session"], body["user"], form=body.get("form") or {},
@@ -129,7 +131,7 @@ def panel_form(session_id: str):
 @bp.get("/calendar/<user>")
 def calendar_page(user: str):
     with world().transaction() as tx:
-        _person(tx, user)
+        host.require_person(tx, user)
         html = pages.calendar_page(tx, deployments.installed(tx), user.lower(), _shown(tx, user))
     return _html(html)
 
@@ -144,9 +146,9 @@ def calendar_open(user: str):
 @bp.get("/docs/<user>/<document_id>")
 def docs_page(user: str, document_id: str):
     with world().transaction() as tx:
-        _person(tx, user)
+        host.require_person(tx, user)
         docs_host.open_document(tx, user, document_id)
-        html = pages.docs_page(tx, deployments.installed(tx), user.lower(), document_id,
+        html = pages.docs_page(deployments.installed(tx), user.lower(), document_id,
                                _shown(tx, user))
     return _html(html)
 
@@ -156,11 +158,6 @@ def docs_open(user: str, document_id: str):
     panel, _ = host.open_panel(world(), user, "docs", document_id=document_id)
     return redirect(f"{pages.ROOT}/docs/{user.lower()}/{document_id}?session={panel.id}",
                     code=303)
-
-
-def _person(tx, user: str) -> None:
-    if tx.get("dir.user", user.lower()) is None:
-        raise ApiError(404, "notFound", f"No user {user} in the sandbox's domain.")
 
 
 def _shown(tx, user: str) -> Session | None:

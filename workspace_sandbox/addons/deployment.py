@@ -41,6 +41,15 @@ def is_endpoint(url) -> bool:
         parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)))
 
 
+def opened_url(url: str) -> str:
+    """Where a link the add-on opens goes: Card v1 converts ``http://`` to ``https://`` (the
+    sandbox leaves the loopback interface's alone, as it accepts its endpoints)."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        return parts._replace(scheme="https").geturl()
+    return url
+
+
 def check(body, deployment_id: str | None = None) -> dict:
     """The deployment a create/replace request stores (its ``name`` and ``etag`` filled in), or
     a 400 naming the offending field."""

@@ -9,13 +9,15 @@ while it answers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 
 from workspace_sandbox.addons import calendar_host, docs_host, events, forms, responses, transport
 from workspace_sandbox.addons import session as panels
-from workspace_sandbox.addons.deployment import homepage, installed, trigger, universal_actions
+from workspace_sandbox.addons.deployment import (homepage, installed, opened_url, trigger,
+                                                 universal_actions)
 from workspace_sandbox.addons.session import Session
 from workspace_sandbox.core.errors import ApiError
-from workspace_sandbox.core.world import World
+from workspace_sandbox.core.world import Tx, World
 
 ERROR_TITLE = "The add-on returned an invalid response"
 
@@ -38,7 +40,7 @@ class Step:
 def error_card(reason: str) -> dict:
     """The card Google's host shows for an answer it cannot use (wording unconfirmed)."""
     return {"header": {"title": ERROR_TITLE},
-            "sections": [{"widgets": [{"textParagraph": {"text": reason}}]}]}
+            "sections": [{"widgets": [{"textParagraph": {"text": escape(reason)}}]}]}
 
 
 def overview_card(deployment: dict) -> dict:
@@ -46,6 +48,12 @@ def overview_card(deployment: dict) -> dict:
     name = deployment["addOns"]["common"]["name"]
     return {"header": {"title": name}, "sections": [{"widgets": [{"textParagraph": {
         "text": f"{name} has nothing to show on its homepage."}}]}]}
+
+
+def require_person(tx: Tx, user: str) -> None:
+    """A person of the sandbox's domain, or a 404."""
+    if tx.get("dir.user", user.lower()) is None:
+        raise ApiError(404, "notFound", f"No user {user} in the sandbox's domain.")
 
 
 def open_panel(world: World, user: str, host: str, *, event_id: str | None = None,
@@ -58,8 +66,7 @@ def open_panel(world: World, user: str, host: str, *, event_id: str | None = Non
         raise ApiError(400, "invalid", "'host' must be calendar or docs.")
     with world.transaction() as tx:
         deployment = installed(tx)
-        if tx.get("dir.user", user.lower()) is None:
-            raise ApiError(404, "notFound", f"No user {user} in the sandbox's domain.")
+        require_person(tx, user)
         if host == "calendar" and event_id:
             context = calendar_host.open_event(tx, user, event_id, calendar_id)
             url = trigger(deployment, "calendar", "eventOpenTrigger")
@@ -92,7 +99,7 @@ def click(world: World, session_id: str, user: str, *, form: dict, complete: boo
         form_inputs = forms.form_inputs(panel.card, form, complete=complete)
     step = Step()
     if "openLink" in clicked.on_click:
-        step.opened.append(clicked.on_click["openLink"]["url"])
+        step.opened.append(opened_url(clicked.on_click["openLink"]["url"]))
     elif "card" in clicked.on_click:
         panel.stack.append(clicked.on_click["card"])
     else:

@@ -64,14 +64,15 @@ def calendar_page(tx: Tx, deployment: dict, user: str, session: Session | None) 
     if open_id:
         event = calendar_host.current_event(tx, user, session.context)
         details = f'<aside class="details">{_details(event)}</aside>'
-    body = (f'<div class="host"><main><h1>Calendar of {plain(user)}</h1>'
+    person = tx.get("dir.user", user) or {}
+    name = " ".join(filter(None, (person.get("given_name"), person.get("family_name")))) or user
+    body = (f'<div class="host"><main><h1>Calendar of {plain(name)}</h1>'
             f'{"".join(days) or "<p>No events in the next seven days.</p>"}</main>{details}'
             f'<aside class="side">{side_panel(deployment, session, here, opening)}</aside></div>')
     return page(f"Calendar · {user}", _STYLE + body)
 
 
-def docs_page(tx: Tx, deployment: dict, user: str, document_id: str,
-              session: Session | None) -> str:
+def docs_page(deployment: dict, user: str, document_id: str, session: Session | None) -> str:
     """The document as Docs shows it, with the side panel beside it."""
     place = f"{ROOT}/docs/{user}/{document_id}"
     here = place + (f"?session={session.id}" if session else "")

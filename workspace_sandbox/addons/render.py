@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlsplit
 
+from workspace_sandbox.addons.deployment import opened_url
 from workspace_sandbox.addons.forms import Clickable
 from workspace_sandbox.addons.markup import formatted, plain
 from workspace_sandbox.addons.session import Session
@@ -19,7 +20,7 @@ from workspace_sandbox.addons.session import Session
 STYLE = """
 body { margin: 0; font: 14px/1.45 Roboto, Arial, sans-serif; color: #202124; background: #fff; }
 .addon-panel { box-sizing: border-box; width: 100%; max-width: 360px; border-left: 1px solid #dadce0;
-  min-height: 100vh; background: #fff; }
+  min-height: 100vh; background: #fff; overflow-wrap: anywhere; }
 .bar { display: flex; align-items: center; gap: 8px; padding: 8px 12px; border-bottom: 1px solid #dadce0; }
 .bar img { width: 24px; height: 24px; } .bar .name { flex: 1; font-weight: 500; }
 .bar details { position: relative; } .bar details > div { position: absolute; right: 0; z-index: 2;
@@ -97,8 +98,6 @@ def _banners(last: dict) -> str:
             f'rel="noopener noreferrer">{plain(url)}</a></div>' for url in last.get("opened", ())]
     out += [f'<div class="banner{"" if r["ok"] else " error"}">{plain(r["action"])}: '
             f'{"done" if r["ok"] else plain(r["reason"])}</div>' for r in last.get("applied", ())]
-    if last.get("error"):
-        out.append(f'<div class="banner error" role="alert">{plain(last["error"])}</div>')
     return "".join(out)
 
 
@@ -150,7 +149,8 @@ class _Card:
         if not on_click:
             return inner
         if "openLink" in on_click:
-            return (f'<a class="{css}" href="{safe_url(on_click["openLink"].get("url"))}" '
+            url = opened_url(on_click["openLink"]["url"])
+            return (f'<a class="{css}" href="{safe_url(url)}" '
                     f'target="_blank" rel="noopener noreferrer">{inner}</a>')
         position = self.index.get(id(next(iter(on_click.values()))))
         return (f'<button class="{css}" type="submit" name="_click" value="{position}"'

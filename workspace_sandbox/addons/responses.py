@@ -9,14 +9,15 @@ bare card (shown like ``pushCard``). Navigations are ``pushCard``, ``updateCard`
 schema) or ``popCard`` (seen in HTTP add-ons; unconfirmed), ``popToRoot`` and ``popToCard``. Host
 actions: Calendar's ``addAttachmentsActionMarkup`` and ``editAttendeesActionMarkup``, the editors'
 ``requestFileScopeForActiveDocument``; conference data and other hosts' actions are not modelled
-and are refused as unknown names. Every ``action.function`` must be an endpoint URL.
+and are refused as unknown names. Every ``action.function`` must be an endpoint URL. Links open
+as Card v1 says: ``http://`` becomes ``https://`` (but on the loopback interface).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
 
-from workspace_sandbox.addons.deployment import is_endpoint
+from workspace_sandbox.addons.deployment import is_endpoint, opened_url
 from workspace_sandbox.addons.schema import (CARD, CARD_ONEOFS, SchemaError, Schemas, card_required,
                                              card_schemas)
 
@@ -105,7 +106,7 @@ def parse(answer) -> Outcome:
     action = render.get("action") or {}
     return Outcome(navigations=list(action.get("navigations") or ()),
                    notification=(action.get("notification") or {}).get("text"),
-                   link=(action.get("link") or {}).get("url"),
+                   link=opened_url(action["link"]["url"]) if action.get("link") else None,
                    host_action=render.get("hostAppAction"))
 
 
