@@ -1,5 +1,5 @@
-"""Google Calendar API v3 in the Workspace sandbox: event reads and writes, push channels,
-free/busy and the calendar list. Listings are in :mod:`calendar_listing`.
+"""Google Calendar API v3 in the Workspace sandbox: event reads and writes, push channels and the
+calendar list. Listings are in :mod:`calendar_listing`, free/busy in :mod:`freebusy`.
 
 Each user has one calendar (their primary, id = email); an event lives once, in its organiser's
 calendar, and shows in each invited user's calendar under the same id (see :mod:`calendar_store`).
@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from workspace_sandbox.calendar import freebusy  # noqa: F401  (registers freebusy.query)
+from workspace_sandbox.calendar import invitations
 from workspace_sandbox.calendar import listing as calendar_listing  # noqa: F401  (registers events.list and events.instances)
 from workspace_sandbox.calendar import recurrence
 from workspace_sandbox.calendar import times
 from workspace_sandbox.calendar import write
 from workspace_sandbox.calendar import push
 from workspace_sandbox.core.front import Call, handles
-from workspace_sandbox.calendar.listing import DEFAULT_REMINDERS, Query, collect
-from workspace_sandbox.calendar.store import (CALENDAR, EVENT, MEMBER, Found, calendar_known, calendar_zone, check_writable,
+from workspace_sandbox.calendar.listing import DEFAULT_REMINDERS
+from workspace_sandbox.calendar.store import (EVENT, MEMBER, Found, calendar_zone, check_writable,
                              diff, ensure_calendar, find, merge, new_exception, own_calendar, save)
 from workspace_sandbox.calendar.times import CalendarError
-from workspace_sandbox.calendar.view import Entry, event_entry, instance_entry, resource, span
+from workspace_sandbox.calendar.view import Entry, event_entry, instance_entry, resource
 
 
 def changed(tx, calendars) -> None:
@@ -66,8 +68,8 @@ def events_insert(call: Call) -> dict:
               "iCalUID": body.get("iCalUID") or f"{event_id}@google.com",
               "creator": {"email": call.user}, "organizer": {"email": calendar_id}}
     changed(tx, save(tx, record))
-    write.record_invitations(tx, write.send_mode(call.params), calendar_id, event_id,
-                             fields.get("summary"), [], fields.get("attendees") or [])
+    invitations.record(tx, invitations.send_mode(call.params), calendar_id, event_id, None,
+                       fields)
     return resource(event_entry(record, calendar_id), calendar_id, calendar_zone(calendar))
 
 
@@ -117,9 +119,8 @@ def _events_write(call: Call, *, replace: bool) -> dict:
                                       status or current.status)
     changed(tx, calendars)
     if calendar_id == organizer:
-        write.record_invitations(tx, write.send_mode(call.params), organizer, current.id,
-                                 fields.get("summary"), current.fields.get("attendees") or [],
-                                 fields.get("attendees") or [])
+        invitations.record(tx, invitations.send_mode(call.params), organizer, current.id,
+                           current.fields, fields)
     updated = find(tx, calendar_id, record["id"])
     return resource(entry_of(updated, calendar_id), calendar_id, calendar_zone(calendar))
 
@@ -142,9 +143,8 @@ def _delete(call: Call, calendar_id: str, found: Found) -> None:
         found.record or new_exception(found.series, found.original))
     record["status"] = "cancelled"
     changed(tx, save(tx, record))
-    attendees = entry_of(found, calendar_id).fields.get("attendees") or []
-    write.record_invitations(tx, write.send_mode(call.params), calendar_id, record["id"],
-                             None, attendees, [])
+    invitations.record(tx, invitations.send_mode(call.params), calendar_id, record["id"],
+                       entry_of(found, calendar_id).fields, None)
 
 
 @handles("calendar.events.delete")
@@ -167,59 +167,6 @@ def events_watch(call: Call) -> dict:
 @handles("calendar.channels.stop")
 def channels_stop(call: Call) -> None:
     push.stop(call.tx, call.body, call.client_id)
-
-
-def busy_times(tx, calendar_id: str, lower, upper) -> list[tuple]:
-    """Merged busy periods of a calendar in ``[lower, upper)``, clipped to it."""
-    calendar = tx.get(CALENDAR, calendar_id) or {"timeZone": "UTC"}
-    query = Query(calendar_id, calendar_zone(calendar), True, False, None, lower, upper)
-    periods = []
-    for entry in collect(tx, query):
-        mine = [a for a in entry.fields.get("attendees") or ()
-                if a["email"].lower() == calendar_id]
-        if (entry.cancelled or entry.fields.get("transparency") == "transparent"
-                or (mine and mine[0].get("responseStatus") == "declined")):
-            continue
-        start, end = span(entry, query.zone)
-        if start < upper and end > lower:
-            periods.append((max(start, lower), min(end, upper)))
-    merged: list[list] = []
-    for start, end in sorted(periods):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [tuple(period) for period in merged]
-
-
-@handles("calendar.freebusy.query")
-def freebusy_query(call: Call) -> dict:
-    body = call.body or {}
-    for name in ("timeMin", "timeMax"):
-        if not body.get(name):
-            raise CalendarError(400, "required", f"Missing {name} parameter.")  # (unconfirmed)
-    lower, upper = times.parse_instant(body["timeMin"]), times.parse_instant(body["timeMax"])
-    if lower >= upper:
-        raise CalendarError(400, "timeRangeEmpty", "The specified time range is empty.",
-                            domain="calendar", location="timeMax")
-    shown_in = times.response_zone(body.get("timeZone"), "UTC")
-
-    def text(moment):
-        return times.render({"dateTime": times.iso_z(moment)}, shown_in)["dateTime"]
-
-    calendars = {}
-    for item in body.get("items") or ():
-        calendar_id = call.user.lower() if item.get("id") == "primary" else (item.get("id") or "")
-        calendar_id = calendar_id.lower()
-        if calendar_id != call.user.lower() and not calendar_known(call.tx, calendar_id):
-            calendars[item.get("id")] = {"errors": [{"domain": "global", "reason": "notFound"}],
-                                         "busy": []}
-            continue
-        calendars[item.get("id")] = {"busy": [{"start": text(s), "end": text(e)}
-                                              for s, e in busy_times(call.tx, calendar_id, lower,
-                                                                     upper)]}
-    return {"kind": "calendar#freeBusy", "timeMin": times.iso_ms(lower),
-            "timeMax": times.iso_ms(upper), "calendars": calendars}
 
 
 def _calendar_etag(calendar: dict) -> str:

@@ -2,13 +2,16 @@
 
 What Google does outside its API, and what tests and the demo need to steer or observe:
 "this and following" edits as Calendar's UI makes them, sync-token expiry, the invitations
-Google would have e-mailed, push deliveries, and the sandbox's Calendar settings.
+Google would have e-mailed, push deliveries, the groups free/busy expands, and the sandbox's
+Calendar settings.
 """
 from __future__ import annotations
 
 from flask import Blueprint, request
 
+from workspace_sandbox.calendar import invitations as mails
 from workspace_sandbox.calendar import push
+from workspace_sandbox.calendar.freebusy import GROUP
 from workspace_sandbox.calendar.api import split_series
 from workspace_sandbox.calendar.sync import expire_sync_tokens
 from workspace_sandbox.core.errors import ApiError
@@ -49,14 +52,29 @@ def expire():
 
 @bp.get("/invitations")
 def invitations():
-    """Invitation, update and cancellation e-mails "sent" (``?to=`` and ``?eventId=`` filter)."""
+    """Invitation, update and cancellation e-mails "sent", oldest first: to whom, for which
+    event, which kind, what changed (``?to=`` and ``?eventId=`` filter)."""
     with world().transaction() as tx:
-        rows = [row for _, row in tx.items("cal.invitation")]
-    if request.args.get("to"):
-        rows = [row for row in rows if row["to"] == request.args["to"].lower()]
-    if request.args.get("eventId"):
-        rows = [row for row in rows if row["eventId"] == request.args["eventId"]]
-    return {"invitations": rows}
+        return {"invitations": mails.sent(tx, request.args.get("to"),
+                                          request.args.get("eventId"))}
+
+
+@bp.put("/groups")
+def put_group():
+    """A group free/busy expands to its members: ``{"email", "members": [emails]}`` (no members
+    forgets it). The sandbox's directory has no groups; this is Calendar's view of one."""
+    body = json_body()
+    email, members = body.get("email"), body.get("members") or []
+    if not isinstance(email, str) or "@" not in email:
+        raise ApiError(400, "required", "A group needs its 'email'.")
+    if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+        raise ApiError(400, "invalid", "'members' must be a list of e-mail addresses.")
+    with world().transaction() as tx:
+        if members:
+            tx.put(GROUP, email.lower(), {"members": [m.lower() for m in members]})
+        else:
+            tx.delete(GROUP, email.lower())
+    return {"email": email.lower(), "members": [m.lower() for m in members]}
 
 
 @bp.get("/notifications")

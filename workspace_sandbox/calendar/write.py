@@ -1,4 +1,4 @@
-"""Turning request bodies into stored events as Google does: validation, organiser rights, invitations.
+"""Turning request bodies into stored events as Google does: validation and organiser rights.
 
 Messages are Google's where known (captured or quoted from Google's guides); the few marked
 (unconfirmed) are the sandbox's wording for errors whose exact text Google does not document.
@@ -10,7 +10,7 @@ import re
 
 from workspace_sandbox.calendar import recurrence
 from workspace_sandbox.calendar import times
-from workspace_sandbox.calendar.store import is_room, org_domain
+from workspace_sandbox.calendar.store import is_room
 from workspace_sandbox.calendar.times import CalendarError
 from workspace_sandbox.core.world import Tx
 
@@ -167,31 +167,3 @@ def check_guest_change(old: dict, new: dict, guest: str) -> None:
 def significant(old: dict, new: dict) -> bool:
     """Whether a change moves the event (Google then raises its iCalendar SEQUENCE)."""
     return any(old.get(key) != new.get(key) for key in ("start", "end", "recurrence", "location"))
-
-
-def send_mode(params: dict) -> str:
-    if "sendUpdates" in params:
-        return params["sendUpdates"]
-    return "all" if params.get("sendNotifications") else "none"
-
-
-def record_invitations(tx: Tx, mode: str, organizer: str, event_id: str, summary: str | None,
-                       before: list, after: list) -> None:
-    """Record the e-mails Google would send for a change (``cal.invitation``, one per guest)."""
-    if mode == "none":
-        return
-    old = {a["email"].lower() for a in before}
-    new = {a["email"].lower() for a in after}
-    plan = {email: "invitation" for email in new - old}
-    plan.update({email: "update" for email in new & old})
-    plan.update({email: "cancellation" for email in old - new})
-    domain = org_domain(tx).lower()
-    for email in sorted(plan):
-        if email == organizer.lower() or is_room(email):
-            continue
-        if mode == "externalOnly" and email.endswith("@" + domain):
-            continue
-        tx.put("cal.invitation", f"{tx.next_value('cal.invitation'):010d}",
-               {"kind": "cal.invitation", "to": email, "method": plan[email], "eventId": event_id,
-                "organizer": organizer, "summary": summary, "sendUpdates": mode,
-                "sentAt": times.iso_ms(tx.now())})
