@@ -14,10 +14,12 @@ import requests
 from flask import Flask, request
 from google.api_core import exceptions
 from google.cloud import tasks_v2
-from google.oauth2 import id_token
+from google.oauth2 import id_token, service_account
 from google.oauth2.credentials import Credentials
 from google.protobuf import field_mask_pb2, timestamp_pb2
 from werkzeug.serving import make_server
+
+from workspace_sandbox.core.signing import make_key
 
 CLOUD = "https://www.googleapis.com/auth/cloud-platform"
 ACCOUNT = "coach-sync@one-on-one-coach.iam.gserviceaccount.com"
@@ -480,9 +482,35 @@ def test_faults_and_call_counts_use_the_discovery_method_ids(empty_sandbox, clie
     assert empty_sandbox.calls("cloudtasks.projects.locations.queues.tasks.create", ACCOUNT) == 2
 
 
+def test_a_service_account_key_signs_its_own_tokens_as_google_auth_does(empty_sandbox):
+    """With a service account, google-auth sends Cloud APIs a JWT it signs itself (AIP-4111)
+    instead of fetching an access token, so only the API session needs to trust the sandbox."""
+    credentials = service_account.Credentials.from_service_account_info(
+        empty_sandbox.service_account_key(), scopes=[CLOUD])
+    client = tasks_v2.CloudTasksClient(transport="rest", credentials=credentials,
+                                       client_options={"api_endpoint": empty_sandbox.url})
+    client.transport._session.verify = empty_sandbox.ca_file
+    client.transport._session.trust_env = False  # else REQUESTS_CA_BUNDLE would override verify
+    assert make_queue(client).name == QUEUE
+    assert empty_sandbox.calls("cloudtasks.projects.locations.queues.create", ACCOUNT) == 1
+
+
+def test_a_jwt_the_service_account_did_not_sign_is_refused(empty_sandbox):
+    forged = service_account.Credentials.from_service_account_info(
+        {**empty_sandbox.service_account_key(), "private_key": make_key("forger", "x")[
+            "private_key"]}, scopes=[CLOUD])
+    client = tasks_v2.CloudTasksClient(transport="rest", credentials=forged,
+                                       client_options={"api_endpoint": empty_sandbox.url})
+    client.transport._session.verify = empty_sandbox.ca_file
+    with pytest.raises(exceptions.Unauthorized) as refused:
+        make_queue(client)
+    assert error_of(refused)["status"] == "UNAUTHENTICATED"
+
+
 def test_the_client_trusts_the_sandbox_through_requests_ca_bundle(empty_sandbox, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(empty_sandbox.ca_file))
-    client = tasks_v2.CloudTasksClient(
-        transport="rest", credentials=Credentials(empty_sandbox.token(ACCOUNT, [CLOUD])),
-        client_options={"api_endpoint": empty_sandbox.url})
+    credentials = service_account.Credentials.from_service_account_info(
+        empty_sandbox.service_account_key(), scopes=[CLOUD])
+    client = tasks_v2.CloudTasksClient(transport="rest", credentials=credentials,
+                                       client_options={"api_endpoint": empty_sandbox.url})
     assert make_queue(client).name == QUEUE
