@@ -2,10 +2,10 @@
 
 A queue made here gets Google's defaults for what it leaves out: 500 dispatches per second, 1000
 concurrent dispatches and the retry defaults of :mod:`retry`; UpdateQueue gives them again to a
-``rateLimits`` or ``retryConfig`` it replaces whole, while a masked field left out becomes zero. ``maxBurstSize`` is
-output only; Google picks it from the rate ("generally at least equal to" it); the sandbox takes
-the rate rounded up, at most 100 (what Google shows for the default 500/s; unconfirmed for others).
-Queue-level ``httpTarget`` overrides are not modelled (501).
+``rateLimits`` or ``retryConfig`` it replaces whole, while a masked field left out becomes zero.
+``maxBurstSize`` is output only; Google picks it from the rate ("generally at least equal to"
+it); the sandbox takes the rate rounded up, at most 100 (what Google shows for the default
+500/s, from memory; unconfirmed). Queue-level ``httpTarget`` overrides are not modelled (501).
 """
 from __future__ import annotations
 
