@@ -145,8 +145,14 @@ class Dispatcher:
         bucket["at"] = now
         room = max(0, min(len(ready), rates["maxConcurrentDispatches"] - held,
                           int(bucket["tokens"]), free))
-        started = [delivery.start(tx, store.get_task(tx, task_name), record)
-                   for _, task_name in sorted(ready)[:room]]
+        started = []
+        for _, task_name in sorted(ready)[:room]:
+            task = store.get_task(tx, task_name)
+            if task is None:  # its task is gone (a world edited outside the API)
+                tx.delete(store.DUE, task_name)
+                continue
+            started.append(delivery.start(tx, task, record))
+        room = len(started)
         bucket["tokens"] -= room
         store.put_queue(tx, record)
         if room < len(ready) and bucket["tokens"] < 1:
