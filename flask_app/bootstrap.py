@@ -15,7 +15,7 @@ from functools import cache
 from typing import Callable
 
 from .adapters.google.addon_tokens import AddonTokens
-from .adapters.google.clients import GoogleEndpoints, RetryPolicy
+from .adapters.google.clients import ConnectionPool, GoogleEndpoints, RetryPolicy
 from .adapters.google.workspace import GoogleWorkspace
 from .adapters.sql_store import SqlStore
 from .adapters.templates import load_templates
@@ -170,7 +170,8 @@ def _addon_tokens(settings: Settings, endpoints: GoogleEndpoints,
 
 
 def _person_access(endpoints: GoogleEndpoints, retry: RetryPolicy) -> Callable[[str], Workspace]:
-    return lambda token: GoogleWorkspace.with_token(endpoints, token, retry=retry)
+    pool = ConnectionPool(endpoints)  # people's requests share keep-alive connections
+    return lambda token: GoogleWorkspace.with_token(endpoints, token, retry=retry, pool=pool)
 
 
 def sandbox_client(settings: Settings, *, start: bool = True):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,10 @@ from flask_app.adapters.addon_manifest import PATHS
 from flask_app.adapters.google.addon_tokens import AddonTokens
 from flask_app.bootstrap import build
 from flask_app.config import load_settings
-from tests.services.conftest import ANA, BO, FANG, MONDAY, Org
+from flask_app.domain.events import Attendee, CalendarEvent
+from flask_app.errors import GoogleApiError
+from tests.services.conftest import ANA, BO, FANG, MONDAY, Org, weekly
+from tests.services.test_addon import FIRST
 from tests.services.test_running_doc import after_meeting, type_answer
 from workspace_sandbox.addons.responses import parse as check_response
 
@@ -174,8 +178,6 @@ def test_someone_else_changing_the_event_id_gets_a_notification_only(app, org):
 
 def test_marking_an_event_is_a_button_that_the_next_sync_honours(app, org):
     org.google.events.clear()
-    from tests.services.test_addon import FIRST
-    from flask_app.domain.events import Attendee, CalendarEvent
     org.google.put_event(CalendarEvent("chat", "Coffee", FIRST, FIRST + timedelta(minutes=30),
                                        organizer_email=BO,
                                        attendees=(Attendee(BO, organizer=True), Attendee(ANA))))
@@ -194,7 +196,6 @@ def test_marking_an_event_is_a_button_that_the_next_sync_honours(app, org):
 
 
 def test_add_the_agenda_now_from_the_panel(app, org):
-    from tests.services.conftest import weekly
     org.google.events.clear()
     org.google.put_event(weekly("later", ANA, BO, MONDAY + timedelta(days=12)))
     shown = texts(card(valid(open_event(app, ANA, "later"))))
@@ -248,8 +249,7 @@ def test_no_note_text_and_no_token_reaches_the_log(app, org, caplog):
     org.run()
     first = org.meetings()[0]
     type_answer(org, first, "needs", SECRET_NOTE)
-    org.google.fail("docs.get", __import__("flask_app.errors", fromlist=["x"]).GoogleApiError(
-        500, "backendError", f"quoting {SECRET_NOTE}"))
+    org.google.fail("docs.get", GoogleApiError(500, "backendError", f"quoting {SECRET_NOTE}"))
     system = token(BASE + PATHS["docs_home"], SERVICE_ACCOUNT)
     with caplog.at_level(logging.DEBUG):
         for path, user in ((PATHS["docs_home"], BO), (PATHS["docs_home"], ANA)):
@@ -262,3 +262,17 @@ def test_no_note_text_and_no_token_reaches_the_log(app, org, caplog):
     logged = caplog.text
     assert SECRET_NOTE not in logged and "ya29.person-token" not in logged
     assert system not in logged and "authorizationEventObject" not in logged
+
+
+def test_a_moved_one_on_one_refreshes_the_open_card(app, org):
+    org.run()
+    before = texts(card(valid(open_event(app, ANA, "ab"))))
+    assert "Tue 1 Dec 2026 · 10:00" in before
+    series = org.google.events["ab"]
+    org.google.put_event(replace(series, start=series.start + timedelta(hours=3),
+                               end=series.end + timedelta(hours=3), summary="Ana / Bo 1:1"))
+    body = valid(post(app, PATHS["calendar_update"], ANA,
+                      calendar={"calendarId": ANA, "id": "ab"}))
+    navigation = body["renderActions"]["action"]["navigations"][0]
+    assert "updateCard" in navigation
+    assert "Tue 1 Dec 2026 · 13:00" in texts(navigation["updateCard"])

@@ -1,9 +1,10 @@
 """The one place that talks to Google's client libraries: endpoints and TLS trust, credentials,
 services built once and reused, running a call, the retry policy, and Google's errors.
 
-Services: each API's discovery document is parsed once per process; each user's resources
-(``calendar.events()``, ``docs.documents()``...) are built once per thread (httplib2 connections
-are not thread-safe) and kept, with their keep-alive connection, in a bounded cache.
+Services: each API's discovery document is parsed and its resources (``calendar.events()``,
+``docs.documents()``...) built once per process; every request carries the credentials of the
+person it acts as and goes over a keep-alive connection taken from a pool (httplib2 connections
+are not thread-safe, so each is used by one call at a time).
 
 Credentials: the service-account key is parsed once; each user's delegated credentials derive
 from it with ``with_subject`` and are cached so that their access tokens are reused.
@@ -23,10 +24,11 @@ import socket
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterator
 
 import google_auth_httplib2
 import httplib2
@@ -35,6 +37,7 @@ from google.oauth2 import service_account
 from googleapiclient.discovery import build_from_document
 from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
+from googleapiclient.http import HttpRequest
 
 from ...errors import (Conflict, GoogleApiError, NotFound, PermissionDenied, RateLimited,
                        SyncTokenExpired)
@@ -139,48 +142,85 @@ def oauth_credentials(token: dict, client_id: str, client_secret: str,
         scopes=token.get("scopes"))
 
 
+class ConnectionPool:
+    """Keep-alive HTTPS connections to Google, shared by every thread: a call takes an idle one
+    (or opens one) and gives it back, so a thread per request reuses connections too."""
+
+    def __init__(self, endpoints: GoogleEndpoints, size: int = 16):
+        self._endpoints, self._size = endpoints, size
+        self._idle: list[httplib2.Http] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def connection(self) -> Iterator[httplib2.Http]:
+        with self._lock:
+            http = self._idle.pop() if self._idle else None
+        http = http or self._endpoints.http()
+        try:
+            yield http
+        finally:
+            with self._lock:
+                if len(self._idle) < self._size:
+                    self._idle.append(http)
+
+
+class _Pooled:
+    """What the client library calls an ``Http``: each request over a pooled connection."""
+
+    connections = None
+    follow_redirects = True
+
+    def __init__(self, pool: ConnectionPool, timeout: int = 60):
+        self._pool, self.timeout = pool, timeout
+
+    def request(self, *args, **kwargs):
+        with self._pool.connection() as http:
+            return http.request(*args, **kwargs)
+
+    def close(self) -> None:
+        pass
+
+
+class _Acting:
+    """A resource shared by all threads whose requests go out with one person's credentials."""
+
+    def __init__(self, resource, http):
+        self._resource, self._http = resource, http
+
+    def __getattr__(self, name: str):
+        method = getattr(self._resource, name)
+
+        def call(*args, **kwargs):
+            request = method(*args, **kwargs)
+            if isinstance(request, HttpRequest):
+                request.http = self._http
+            return request
+        return call
+
+
 class GoogleClients:
-    """Client-library resources per user, built once per thread and kept.
+    """Client-library resources built once per process and shared by threads; each request
+    carries the credentials of the person it acts as and goes over a pooled connection.
 
     ``credentials(api, user)`` gives the credentials to act as ``user`` with (a
     :class:`Delegation`, or one user's own OAuth grant).
     """
 
     def __init__(self, endpoints: GoogleEndpoints, credentials: Callable[[str, str], object], *,
-                 retry: RetryPolicy = RetryPolicy(), cache_size: int = 512,
-                 on_call: Callable[[str, object], None] | None = None):
+                 retry: RetryPolicy = RetryPolicy(),
+                 on_call: Callable[[str, object], None] | None = None,
+                 pool: ConnectionPool | None = None):
         self.endpoints = endpoints
         self.credentials = credentials
         self.retry = retry
         self.on_call = on_call  # told of every call Google answered: (method, request)
-        self._local = threading.local()
-        self._size = cache_size
+        self._http = _Pooled(pool or ConnectionPool(endpoints))
 
     def resource(self, api: str, user: str, *path: str):
         """The nested resource ``path`` (e.g. ``"events"``) of ``api``, acting as ``user``."""
-        cache = self._cache()
-        key = (api, user.lower(), path)
-        found = cache.get(key)
-        if found is None:
-            found = self._service(api, self.credentials(api, user))
-            for name in path:
-                found = getattr(found, name)()
-            cache[key] = found
-            if len(cache) > self._size:
-                cache.popitem(last=False)
-        else:
-            cache.move_to_end(key)
-        return found
-
-    def _cache(self) -> OrderedDict:
-        cache = getattr(self._local, "resources", None)
-        if cache is None:
-            cache = self._local.resources = OrderedDict()
-            self._local.http = self.endpoints.http()
-        return cache
-
-    def _service(self, api: str, credentials):
-        return build_service(api, credentials, self.endpoints, http=self._local.http)
+        authorized = google_auth_httplib2.AuthorizedHttp(self.credentials(api, user),
+                                                         http=self._http)
+        return _Acting(_shared(api, self.endpoints.api_endpoint(api), path), authorized)
 
     def execute(self, request, method: str):
         """Run one request under the retry policy; Google's errors become the project's."""
@@ -208,6 +248,21 @@ class GoogleClients:
             log.info("%s: %s %s; retrying in %.1f s", method, failure.status, failure.reason, wait)
             self.retry.sleep(wait)
         raise AssertionError("unreachable")
+
+
+_BUILDING = threading.Lock()
+
+
+@cache
+def _shared(api: str, root: str | None, path: tuple[str, ...]):
+    """An API's nested resource, built once per process (building the Docs API's alone takes a
+    tenth of a second); requests made from it are given their own ``http``."""
+    with _BUILDING:
+        found = build_from_document(_discovery(api), http=httplib2.Http(),
+                                    client_options={"api_endpoint": root} if root else None)
+        for name in path:
+            found = getattr(found, name)()
+        return found
 
 
 @cache

@@ -6,7 +6,7 @@ from google.oauth2 import credentials as user_credentials
 
 from ...domain.people import Directory
 from .calendar import GoogleCalendar
-from .clients import Delegation, GoogleClients, GoogleEndpoints, RetryPolicy
+from .clients import ConnectionPool, Delegation, GoogleClients, GoogleEndpoints, RetryPolicy
 from .directory import load_directory
 from .docs import GoogleDocs
 from .drive import GoogleDrive
@@ -43,11 +43,13 @@ class GoogleWorkspace:
 
     @classmethod
     def with_token(cls, endpoints: GoogleEndpoints, access_token: str, *,
-                   retry: RetryPolicy = RetryPolicy()) -> GoogleWorkspace:
+                   retry: RetryPolicy = RetryPolicy(),
+                   pool: ConnectionPool | None = None) -> GoogleWorkspace:
         """Acting as one person with their own access token (the add-on's userOAuthToken):
         what they may see, with the scopes they granted."""
         credentials = user_credentials.Credentials(access_token)
-        return cls(GoogleClients(endpoints, lambda api, user: credentials, retry=retry), "")
+        return cls(GoogleClients(endpoints, lambda api, user: credentials, retry=retry,
+                                 pool=pool), "")
 
     @property
     def endpoints(self) -> GoogleEndpoints:
