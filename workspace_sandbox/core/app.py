@@ -14,6 +14,7 @@ from workspace_sandbox.core.world import World
 # Modules that register API handlers (with api.handles) and, optionally, a blueprint ``bp``.
 API_MODULES = (
     "workspace_sandbox.oauth.endpoints", "workspace_sandbox.directory.api",
+    "workspace_sandbox.directory.groups_api",
     "workspace_sandbox.drive.files", "workspace_sandbox.drive.export",
     "workspace_sandbox.drive.permissions",
     "workspace_sandbox.drive.batch", "workspace_sandbox.docs.api",

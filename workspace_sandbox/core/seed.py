@@ -16,6 +16,7 @@ DOMAIN = "example.com"
 SEEDERS = (
     "workspace_sandbox.oauth.endpoints:seed_auth",
     "workspace_sandbox.directory.api:seed_directory",
+    "workspace_sandbox.directory.groups:seed_groups",
     "workspace_sandbox.calendar.seed:seed_calendars",
 )
 

@@ -82,10 +82,18 @@ class SandboxServer:
 
 def _upgrade(world: World) -> None:
     """Bring a world kept from an earlier version of the sandbox up to date."""
+    from workspace_sandbox.core.seed import SEED_DIR
+    from workspace_sandbox.directory.groups import upgrade_groups
     from workspace_sandbox.drive.access import index_files
+    from workspace_sandbox.oauth.clients import upgrade_delegation
     with world.transaction() as tx:
-        if tx.setting("format", 1) < FORMAT:
+        found = tx.setting("format", 1)
+        if found < 2:
             index_files(tx)
+        if found < 3:
+            upgrade_groups(tx, SEED_DIR)
+            upgrade_delegation(tx)
+        if found < FORMAT:
             tx.set_setting("format", FORMAT)
 
 

@@ -13,7 +13,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-FORMAT = 2  # what a world holds: 2 = Drive files indexed by app properties and parents
+# What a world holds: 2 = Drive files indexed by app properties and parents, 3 = directory
+# groups (and the service account's delegation for reading them).
+FORMAT = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (

@@ -1,4 +1,5 @@
-"""Admin SDK Directory API v1 in the sandbox: users.list, users.get and orgunits.list.
+"""Admin SDK Directory API v1 in the sandbox: users.list, users.get and orgunits.list (groups and
+their members are in :mod:`.groups` and :mod:`.groups_api`).
 
 Who may read (Google lets only administrators read the admin view; ``domain_public`` is for
 everyone when the administrator allows contact sharing):

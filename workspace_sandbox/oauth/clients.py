@@ -26,9 +26,12 @@ PROJECT_ID = "one-on-one-coach"
 SERVICE_ACCOUNT = f"coach-sync@{PROJECT_ID}.iam.gserviceaccount.com"
 SERVICE_ACCOUNT_CLIENT_ID = "107345998812390451027"
 _AUTH = "https://www.googleapis.com/auth/"
+# Reading groups and their members (admin.directory.group.*) came with world format 3.
+GROUP_DELEGATION = tuple(_AUTH + s for s in (
+    "admin.directory.group.readonly", "admin.directory.group.member.readonly"))
 DEFAULT_DELEGATION = tuple(_AUTH + s for s in (
     "calendar", "calendar.events", "drive.file", "documents", "admin.directory.user.readonly",
-    "admin.directory.orgunit.readonly", "userinfo.email")) + ("openid",)
+    "admin.directory.orgunit.readonly", "userinfo.email")) + GROUP_DELEGATION + ("openid",)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -83,6 +86,15 @@ def delegated_scopes(tx: Tx, client_id: str) -> list[str]:
 
 def set_delegation(tx: Tx, client_id: str, scopes: list[str]) -> None:
     tx.put("oauth.delegation", client_id, {"scopes": list(scopes)})
+
+
+def upgrade_delegation(tx: Tx) -> None:
+    """A world kept from before groups: the service account may read groups too, if it may
+    still read users (a delegation narrowed through the control plane stays narrow)."""
+    scopes = delegated_scopes(tx, SERVICE_ACCOUNT_CLIENT_ID)
+    if _AUTH + "admin.directory.user.readonly" in scopes:
+        set_delegation(tx, SERVICE_ACCOUNT_CLIENT_ID,
+                       scopes + [s for s in GROUP_DELEGATION if s not in scopes])
 
 
 def is_delegated(tx: Tx, client_id: str, user: str) -> bool:
