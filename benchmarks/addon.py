@@ -28,6 +28,7 @@ from flask_app import create_app
 from flask_app.adapters.addon_manifest import deployment
 from flask_app.bootstrap import build
 from flask_app.config import load_settings
+from flask_app.domain.rollout import Rollout
 from workspace_sandbox import SandboxClient, running_sandbox
 
 ANA, BO, FANG = "ana.silva@example.com", "bo.nilsson@example.com", "fang.wang@example.com"
@@ -76,6 +77,7 @@ def main(per_kind: int) -> None:
                              sandbox_ca=info["ca_file"],
                              database_url=f"sqlite:///{folder}/coach.sqlite")
     coach = build(settings)
+    coach.store.save_rollout(Rollout(units=["/"]))  # HR enabled everyone
     coach.sync_pass().run()
     timed = Timed(create_app(coach=coach))
     web = make_server("127.0.0.1", 0, timed, threaded=True)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from flask_app.bootstrap import build
 from flask_app.config import load_settings
+from flask_app.domain.rollout import Rollout
 from flask_app.domain.document import utf16_len
 from workspace_sandbox import SandboxClient, SandboxServer, seed_world
 
@@ -144,6 +145,7 @@ def main() -> None:
                                      sandbox_ca=server.ca_file,
                                      database_url=f"sqlite:///{folder / 'coach.sqlite'}")
             coach = build(settings, clock=WorldClock(server.world))
+            coach.store.save_rollout(Rollout(units=["/"]))  # HR enabled everyone
             sync = coach.sync_pass()
             take(client)
             first, cpu_first = timed(sync.run)

@@ -1,6 +1,7 @@
 """One-on-One Coach: the Flask service behind the Google Workspace add-on."""
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -25,7 +26,8 @@ def create_app(coach=None, *, settings: Settings | None = None,
     app.config.update(SECRET_KEY=settings.secret_key, COACH_SETTINGS=settings,
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=not settings.uses_sandbox)
+                      SESSION_COOKIE_SECURE=not settings.uses_sandbox,
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
     if test_config:
         app.config.update(test_config)
     app.extensions["coach"] = coach = coach or build(settings)
@@ -33,9 +35,9 @@ def create_app(coach=None, *, settings: Settings | None = None,
     app.add_template_filter(_in_zone, "in_zone")
     security.init_app(app)
     errors.init_app(app)
-    from .web import addon, demo, home, public, tasks
-    app.register_blueprint(tasks.bp)
-    app.register_blueprint(addon.bp)
+    from .web import addon, console, demo, home, people, public, signin, tasks
+    for blueprint in (tasks.bp, addon.bp, signin.bp, console.bp, people.bp):
+        app.register_blueprint(blueprint)
     if settings.uses_sandbox:
         app.register_blueprint(home.bp)
         app.register_blueprint(demo.bp)

@@ -11,27 +11,37 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 from typing import Callable
 
 from .adapters.google.addon_tokens import AddonTokens
-from .adapters.google.clients import ConnectionPool, GoogleEndpoints, RetryPolicy
-from .adapters.google.workspace import GoogleWorkspace
+from .adapters.google.clients import (ConnectionPool, Delegation, GoogleClients, GoogleEndpoints,
+                                      RetryPolicy)
+from .adapters.google.grants import ByMode, StoredGrants
+from .adapters.google.signin import GoogleSignIn
+from .adapters.google.workspace import SCOPES, GoogleWorkspace
+from .adapters.token_vault import TokenVault
 from .adapters.sql_store import SqlStore
 from .adapters.templates import load_templates
 from .config import Settings
-from .domain.agenda import AgendaTemplate
+from .domain.agenda import AgendaTemplate, parse_template
 from .domain.detection import DetectionSettings
+from .domain.rollout import OPT_IN
 from .domain.people import Directory
 from .errors import ConfigError
 from .ports import Clock, Store, Workspace
+from .services.access import ConsoleAccess
 from .services.addon import AddonService
+from .services.audit import AuditedWorkspace
+from .services.figures import FigureService
 from .services.passes import SyncPass
+from .services.rollout import RolloutService
 from .services.sync import ManagerSync, SyncSettings
 
 log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "one-on-one"
 DIRECTORY_TTL = timedelta(minutes=10)
+SANDBOX_WEB_CLIENT = "coach-web.apps.sandbox.example"  # the sandbox's seeded web client
 
 
 class SystemClock:
@@ -64,8 +74,11 @@ class Coach:
     addon_tokens: Callable[[], AddonTokens] | None = None
     # A person's own access from their OAuth token (the add-on's userOAuthToken).
     person: Callable[[str], Workspace] | None = None
+    signin: Callable[[], GoogleSignIn] | None = None  # Google sign-in for the web client
+    vault: Callable[[], TokenVault] | None = None  # encrypts stored refresh tokens
     _server: object | None = field(default=None, repr=False)
     _directory: tuple[float, Directory] | None = field(default=None, repr=False)
+    _access: ConsoleAccess | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def sync_settings(self) -> SyncSettings:
@@ -82,10 +95,21 @@ class Coach:
         settings = self.sync_settings()
         if lease_waits is not None:
             settings = replace(settings, lease_waits=lease_waits)
-        return ManagerSync(self.workspace, self.store, self.clock, self.templates, settings)
+        rollout = self.store.rollout()
+        opt_out = f"{self.settings.public_url}/optout" if self.settings.public_url else ""
+        settings = replace(settings, unit_templates=dict(rollout.unit_templates),
+                           reuse_docs=rollout.reuse_docs, opt_out_url=opt_out,
+                           plans_by_manager=rollout.mode == OPT_IN)
+        return ManagerSync(self.workspace, self.store, self.clock, self.all_templates(),
+                           settings)
 
     def sync_pass(self) -> SyncPass:
-        return SyncPass(self.workspace, self.store, self.manager_sync())
+        return SyncPass(self.workspace, self.store, self.manager_sync(), self.rollout())
+
+    def rollout(self) -> RolloutService:
+        return RolloutService(self.store, self.workspace, self.clock,
+                              revoke=lambda token: self.signin().revoke(token),
+                              open_token=lambda sealed: self.vault().open(sealed))
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -107,16 +131,49 @@ class Coach:
         person = self.recent_directory().get(email)
         return person.name if person else email
 
+    def console_access(self) -> ConsoleAccess:
+        """Who may use the HR console (one per process: it keeps the HR group a few minutes)."""
+        with self._lock:
+            if self._access is None:
+                self._access = ConsoleAccess(self.workspace, self.recent_directory,
+                                             self.settings.hr_group)
+            return self._access
+
+    def delegation_client_id(self) -> str:
+        """The service account's client ID, which the admin grants the scopes to."""
+        credentials = getattr(getattr(self.workspace, "clients", None), "credentials", None)
+        return getattr(credentials, "client_id", "")
+
+    def check_delegation(self):
+        admin = self.settings.admin_email or (_demo_admin() if self.sandbox else "")
+        return self.rollout().check_delegation(admin, SCOPES)
+
+    def all_templates(self) -> dict[str, AgendaTemplate]:
+        """The agenda templates: the folder's, and those HR uploaded (which win)."""
+        found = dict(self.templates)
+        for stored in self.store.templates():
+            found[stored.name] = _parsed(stored.name, stored.text)
+        return found
+
+    def figures(self) -> FigureService:
+        return FigureService(self.store, self.clock, self.rollout())
+
     def addon(self) -> AddonService:
         """The side panels; a sync someone asks for waits a few seconds at most for another."""
         return AddonService(self.store, self.workspace, self.clock, self.recent_directory,
                             lambda: self.manager_sync(lease_waits=3),
-                            self.sync_settings().detection)
+                            self.sync_settings().detection,
+                            reuse_docs=self.store.rollout().reuse_docs)
 
     def close(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
+
+
+@lru_cache(maxsize=64)
+def _parsed(name: str, text: str) -> AgendaTemplate:
+    return parse_template(name, text, f"{name}.md")
 
 
 def build(settings: Settings, *, workspace: Workspace | None = None,
@@ -128,29 +185,47 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
     if DEFAULT_TEMPLATE not in templates:
         raise ConfigError(f"{settings.templates_dir} has no {DEFAULT_TEMPLATE}.md, the default "
                           "agenda template.")
+    vault = cache(lambda: _vault(settings))
     if workspace is not None:  # the tests' fakes: a person's token reaches the same fakes
-        return Coach(settings, store, workspace, clock or SystemClock(), templates,
-                     addon_tokens=_addon_tokens(settings, GoogleEndpoints(), None),
-                     person=lambda token: workspace)
+        endpoints, clock = GoogleEndpoints(), clock or SystemClock()
+        audited = AuditedWorkspace(workspace, store, clock)
+        return Coach(settings, store, audited, clock, templates,
+                     addon_tokens=_addon_tokens(settings, endpoints, None),
+                     person=lambda token: audited, signin=_signin(settings, endpoints, None),
+                     vault=vault)
     retry = RetryPolicy(attempts=settings.retry_attempts, base=settings.retry_base_seconds)
     if not settings.uses_sandbox:
         info = json.loads(settings.service_account_file.read_text())
-        endpoints = GoogleEndpoints()
-        return Coach(settings, store,
-                     GoogleWorkspace.delegated(endpoints, info, settings.admin_email,
-                                               retry=retry),
-                     clock or SystemClock(), templates,
-                     addon_tokens=_addon_tokens(settings, endpoints, None),
-                     person=_person_access(endpoints, retry))
+        endpoints, clock = GoogleEndpoints(), clock or SystemClock()
+        signin = _signin(settings, endpoints, None)
+        workspace = _workspace(endpoints, info, settings.admin_email, retry, store, vault, signin)
+        return Coach(settings, store, AuditedWorkspace(workspace, store, clock), clock,
+                     templates, addon_tokens=_addon_tokens(settings, endpoints, None),
+                     person=_person_access(endpoints, retry, store, clock),
+                     signin=signin, vault=vault)
     client, server = sandbox_client(settings)
     endpoints = GoogleEndpoints(client.url, client.ca_file)
-    workspace = GoogleWorkspace.delegated(
-        endpoints, client.service_account_key(), settings.admin_email or _demo_admin(),
-        retry=retry)
+    signin = _signin(settings, endpoints, client)
+    workspace = _workspace(endpoints, client.service_account_key(),
+                           settings.admin_email or _demo_admin(), retry, store, vault, signin)
     _same_world(store, client.world_id())
-    return Coach(settings, store, workspace, clock or SandboxClock(client), templates,
+    clock = clock or SandboxClock(client)
+    return Coach(settings, store, AuditedWorkspace(workspace, store, clock), clock, templates,
                  sandbox=client, addon_tokens=_addon_tokens(settings, endpoints, client),
-                 person=_person_access(endpoints, retry), _server=server)
+                 person=_person_access(endpoints, retry, store, clock),
+                 signin=signin, vault=vault, _server=server)
+
+
+def _workspace(endpoints: GoogleEndpoints, service_account: dict, admin: str,
+               retry: RetryPolicy, store: Store, vault, signin) -> GoogleWorkspace:
+    """The Google APIs as the service uses them: through the service account's domain-wide
+    delegation, or (HR's opt-in mode) through each person's own authorisation."""
+    grants = StoredGrants(store.grant, lambda: next(iter(store.grants("directory")), None),
+                          lambda sealed: vault().open(sealed), endpoints,
+                          lambda: signin().client)
+    credentials = ByMode(Delegation(service_account, SCOPES), grants,
+                         lambda: store.rollout().mode == OPT_IN)
+    return GoogleWorkspace(GoogleClients(endpoints, credentials, retry=retry), admin)
 
 
 def _addon_tokens(settings: Settings, endpoints: GoogleEndpoints,
@@ -169,9 +244,41 @@ def _addon_tokens(settings: Settings, endpoints: GoogleEndpoints,
     return tokens
 
 
-def _person_access(endpoints: GoogleEndpoints, retry: RetryPolicy) -> Callable[[str], Workspace]:
+def _signin(settings: Settings, endpoints: GoogleEndpoints,
+            sandbox) -> Callable[[], GoogleSignIn]:
+    """Google sign-in with the web client of the settings (on the sandbox: its web client)."""
+    @cache
+    def signin() -> GoogleSignIn:
+        client_id, secret = settings.oauth_client_id, settings.oauth_client_secret
+        if sandbox is not None and not client_id:
+            client_id = SANDBOX_WEB_CLIENT
+            secret = sandbox.call("GET", f"/oauth/clients/{client_id}")["web"]["client_secret"]
+        if not client_id or not secret:
+            raise ConfigError("Signing in needs COACH_OAUTH_CLIENT_ID and "
+                              "COACH_OAUTH_CLIENT_SECRET (an OAuth web client).")
+        return GoogleSignIn(endpoints, client_id, secret)
+    return signin
+
+
+def _vault(settings: Settings) -> TokenVault:
+    """The token keys of the settings (on the sandbox, a key kept in the instance folder)."""
+    if settings.token_keys:
+        return TokenVault.from_setting(settings.token_keys)
+    if not settings.uses_sandbox:
+        raise ConfigError("Storing people's authorisations needs COACH_TOKEN_KEYS (Fernet "
+                          "keys; `coach tokens new-key` prints one).")
+    path = settings.instance_dir / "token_keys"
+    if not path.exists():
+        path.write_text(TokenVault.new_key())
+        path.chmod(0o600)
+    return TokenVault.from_setting(path.read_text())
+
+
+def _person_access(endpoints: GoogleEndpoints, retry: RetryPolicy, store: Store,
+                   clock: Clock) -> Callable[[str], Workspace]:
     pool = ConnectionPool(endpoints)  # people's requests share keep-alive connections
-    return lambda token: GoogleWorkspace.with_token(endpoints, token, retry=retry, pool=pool)
+    return lambda token: AuditedWorkspace(
+        GoogleWorkspace.with_token(endpoints, token, retry=retry, pool=pool), store, clock)
 
 
 def sandbox_client(settings: Settings, *, start: bool = True):

@@ -81,9 +81,10 @@ def sandbox_reset() -> None:
 def _register_commands() -> None:
     from .commands.addon import addon
     from .commands.demo import demo
+    from .commands.rollout import rollout, tokens
     from .commands.scan import scan
     from .commands.sync import gather, sync
-    for command in (addon, demo, gather, scan, sync):
+    for command in (addon, demo, gather, rollout, scan, sync, tokens):
         main.add_command(command)
 
 

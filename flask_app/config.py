@@ -13,6 +13,9 @@
 | COACH_ADDON_AUDIENCE | (each endpoint's URL) | a fixed audience expected in the add-on's system ID tokens instead |
 | COACH_ADDON_SERVICE_ACCOUNT | (the sandbox's) | the add-on's service account, the email its system ID tokens carry (`gcloud workspace-add-ons get-authorization`) |
 | COACH_ADDON_CLIENT_ID | (the sandbox's) | the add-on's OAuth client, the audience of user ID tokens (same command) |
+| COACH_TOKEN_KEYS | (a key in the instance folder, on the sandbox) | Fernet keys, comma-separated, newest first, encrypting the refresh tokens of the opt-in mode (see adapters/token_vault.py) |
+| COACH_HR_GROUP | (none: Workspace admins only) | the group whose members may use the HR console besides Workspace admins |
+| COACH_SESSION_HOURS | 8 | how long a console sign-in lasts |
 | COACH_DOMAIN | example.com | the organisation's primary domain |
 | COACH_ADMIN_EMAIL | (the sandbox's admin) | Workspace admin to read the directory as |
 | COACH_AGENDA_DAYS_BEFORE | 7 | how long before a first meeting (or one after a gap) its agenda is written; otherwise the next agenda follows the last meeting's gathering |
@@ -91,6 +94,9 @@ class Settings:
     default_language: str = "en"
     public_url: str = ""
     addon_client_id: str = ""
+    token_keys: str = ""
+    hr_group: str = ""
+    session_hours: int = 8
 
     @property
     def sandbox_dir(self) -> Path:
@@ -130,6 +136,9 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         retry_base_seconds=_float(env, "COACH_RETRY_BASE_SECONDS", 1.0),
         public_url=(env.get("COACH_PUBLIC_URL") or "").rstrip("/"),
         addon_client_id=env.get("COACH_ADDON_CLIENT_ID", ""),
+        token_keys=env.get("COACH_TOKEN_KEYS", ""),
+        hr_group=(env.get("COACH_HR_GROUP") or "").strip().lower(),
+        session_hours=_int(env, "COACH_SESSION_HOURS", 8),
     )
     values.update(overrides)
     settings = Settings(**values)

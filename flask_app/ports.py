@@ -14,8 +14,10 @@ from typing import Protocol
 from .domain.events import CalendarEvent, Changes, DocLink
 from .domain.marks import EventMark
 from .domain.people import Directory
-from .domain.records import (LeaseRecord, ManagerState, MeetingRecord, PairRecord, PlanEntryRecord,
-                             PlanRecord)
+from .domain.records import (AuditEntry, Grant, LeaseRecord, ManagerState, MeetingRecord, OptOut,
+                             PairRecord, PlanEntryRecord, PlanRecord, SigninRequest,
+                             StoredTemplate)
+from .domain.rollout import Rollout
 from .domain.snapshot import DocSnapshot
 from .domain.workspace import DriveFile, Permission
 
@@ -98,9 +100,17 @@ class Workspace(Protocol):
     def directory(self) -> Directory:
         """Every person with their manager, org unit and language (read as the admin)."""
 
+    def members(self, group: str) -> frozenset[str]:
+        """The emails of a group's people, nested groups included (read as the admin).
+
+        :raises NotFound: no such group.
+        """
+
     def calendar(self, user: str) -> Calendar: ...
 
-    def docs(self, user: str) -> Docs: ...
+    def docs(self, user: str, *, any_doc: bool = False) -> Docs:
+        """Docs as ``user``: the docs the service made, or (``any_doc``, the broader scope HR
+        may allow) any doc the user can open."""
 
     def drive(self, user: str) -> Drive: ...
 
@@ -140,6 +150,31 @@ class Store(Protocol):
     def save_plan(self, record: PlanRecord) -> None: ...
     def plan_entries(self, employee: str) -> list[PlanEntryRecord]: ...
     def save_plan_entry(self, record: PlanEntryRecord) -> None: ...
+
+    def rollout(self) -> Rollout:
+        """HR's rollout choices (the defaults until HR saved some)."""
+
+    def save_rollout(self, rollout: Rollout) -> None: ...
+    def opt_outs(self) -> list[OptOut]: ...
+    def save_opt_out(self, record: OptOut) -> None: ...
+    def remove_opt_out(self, email: str) -> None: ...
+    def grant(self, email: str, kind: str) -> Grant | None: ...
+    def grants(self, kind: str) -> list[Grant]: ...
+    def save_grant(self, grant: Grant) -> None: ...
+    def delete_grant(self, email: str, kind: str) -> None: ...
+
+    def record(self, entry: AuditEntry) -> None:
+        """Add an entry to the audit log of writes."""
+
+    def audit(self, limit: int | None = None) -> list[AuditEntry]:
+        """The audit log, newest first."""
+
+    def templates(self) -> list[StoredTemplate]: ...
+    def save_template(self, template: StoredTemplate) -> None: ...
+    def save_signin(self, request: SigninRequest) -> None: ...
+
+    def take_signin(self, state: str) -> SigninRequest | None:
+        """The sign-in under way with this state, once: it is forgotten as it is taken."""
 
     def take_lease(self, name: str, owner: str, until: datetime, now: datetime) -> bool:
         """Hold ``name`` for ``owner`` until ``until`` if nobody else holds it at ``now`` (one

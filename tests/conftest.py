@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from flask_app.domain.rollout import Rollout
 from workspace_sandbox import SandboxClient, SandboxServer, seed_world
 
 
@@ -80,6 +81,7 @@ class CoachHarness:
             **{"retry_base_seconds": 0, **settings})
         self.app = build(self.settings, clock=WorldClock(sandbox.world))
         self.store = self.app.store
+        self.store.save_rollout(Rollout(units=["/"]))  # HR enabled the whole organisation
         self.workspace = self.app.workspace
 
     def now(self):
@@ -94,8 +96,9 @@ class CoachHarness:
     def service(self, api: str, user: str):
         """A raw client-library service acting as ``user`` (for tests that look at Google)."""
         from flask_app.adapters.google.clients import build_service
-        clients = self.workspace.clients
-        return build_service(api, clients.credentials(api, user), clients.endpoints)
+        clients = self.workspace.clients  # a person sees every doc shared with them
+        grant = "docs.any" if api == "docs" else api
+        return build_service(api, clients.credentials(grant, user), clients.endpoints)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from flask_app.adapters.google.docs import snapshot
+from flask_app.domain.rollout import Rollout
 from flask_app.domain.sections import RANGE_PREFIX
 from flask_app.services.pair_docs import PAIR_PROPERTY, pair_marker
 
@@ -73,8 +74,8 @@ def test_a_second_run_writes_nothing_and_costs_one_call_per_manager(coach, sandb
     assert all(r.sections_added == 0 for r in results)
 
 
-def test_an_attached_doc_is_reused(coach, sandbox):
-    # Ana's own notes doc, made with another app and attached to the series.
+def attach_notes(coach) -> dict:
+    """Ana's own notes doc, attached to the Ana / Bo series."""
     drive = coach.service("drive", ANA)
     notes = drive.files().create(body={"name": "Ana & Bo notes",
                                        "mimeType": "application/vnd.google-apps.document"},
@@ -87,6 +88,13 @@ def test_an_attached_doc_is_reused(coach, sandbox):
         calendarId="primary", eventId=event["id"], supportsAttachments=True,
         body={"attachments": [{"fileUrl": f"https://docs.google.com/document/d/{notes['id']}/edit",
                                "title": "Ana & Bo notes"}]}).execute()
+    return notes
+
+
+def test_an_attached_doc_is_reused_when_hr_allows_it(coach, sandbox):
+    coach.store.save_rollout(Rollout(units=["/"], reuse_docs=True))
+    notes = attach_notes(coach)
+    drive = coach.service("drive", ANA)
     results = coach.sync(ANA)
     assert coach.store.pair(ANA, BO).doc_id == notes["id"]
     assert results[0].docs_reused == 1
@@ -96,6 +104,20 @@ def test_an_attached_doc_is_reused(coach, sandbox):
     found = drive.files().list(q=f"appProperties has {{ key='{PAIR_PROPERTY}' and "
                                  f"value='{pair_marker(ANA, BO)}' }}").execute()["files"]
     assert found == []
+
+
+def test_by_default_the_coach_makes_its_own_doc_and_links_the_attached_one(coach, sandbox):
+    notes = attach_notes(coach)
+    results = coach.sync(ANA)
+    assert results[0].docs_created == 5 and results[0].docs_reused == 0  # Ana's five pairs
+    doc = pair_doc(coach, ANA, BO)
+    assert doc.document_id != notes["id"]
+    links = [s.link for p in doc.paragraphs[:4] for s in p.spans if s.link]
+    assert f"https://docs.google.com/document/d/{notes['id']}/edit" in links
+    attached = {a["fileUrl"] for a in coach.service("calendar", ANA).events().get(
+        calendarId="primary", eventId=series(coach, ANA, "Ana / Bo")["id"]).execute()
+        ["attachments"]}
+    assert len(attached) == 2  # the person's notes stay attached beside the coach's doc
 
 
 def test_moved_and_cancelled_meetings(coach, sandbox):

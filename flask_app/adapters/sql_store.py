@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import date, datetime, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, Boolean, DateTime, Integer, String, create_engine, delete, event,
-                        insert, or_, select, update)
+from sqlalchemy import (JSON, Boolean, DateTime, Integer, String, Text, create_engine, delete,
+                        event, insert, or_, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..domain.events import Attachment, Attendee, CalendarEvent
 from ..domain.marks import EventMark
-from ..domain.records import (LeaseRecord, ManagerState, MeetingRecord, PairRecord,
-                              PlanEntryRecord, PlanRecord)
+from ..domain.records import (AuditEntry, Grant, LeaseRecord, ManagerState, MeetingRecord,
+                              OptOut, PairRecord, PlanEntryRecord, PlanRecord, SigninRequest,
+                              StoredTemplate)
+from ..domain.rollout import Rollout
 
 
 class _Base(DeclarativeBase):
@@ -101,6 +103,59 @@ class _Mark(_Base):
     marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class _Rollout(_Base):
+    __tablename__ = "rollout"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # one row
+    mode: Mapped[str] = mapped_column(String(16))
+    units: Mapped[list] = mapped_column(JSON, default=list)
+    groups: Mapped[list] = mapped_column(JSON, default=list)
+    reuse_docs: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit_templates: Mapped[dict] = mapped_column(JSON, default=dict)
+    changed_by: Mapped[str] = mapped_column(String(320), default="")
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class _OptOut(_Base):
+    __tablename__ = "opt_outs"
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class _Grant(_Base):
+    __tablename__ = "grants"
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    token: Mapped[str] = mapped_column(Text)
+    scopes: Mapped[list] = mapped_column(JSON, default=list)
+    granted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class _Audit(_Base):
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[str] = mapped_column(String(1100))
+    manager: Mapped[str] = mapped_column(String(320), default="")
+
+
+class _Template(_Base):
+    __tablename__ = "templates"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(320))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class _Signin(_Base):
+    __tablename__ = "signin_requests"
+    state: Mapped[str] = mapped_column(String(200), primary_key=True)
+    verifier: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(16))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class _Lease(_Base):
     __tablename__ = "leases"
     name: Mapped[str] = mapped_column(String(400), primary_key=True)
@@ -114,7 +169,8 @@ class _Setting(_Base):
     value: Mapped[str] = mapped_column(String(2000))
 
 
-_LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Mark, _Lease)  # what a Workspace taught us
+_LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Mark, _Lease, _Rollout, _OptOut,
+           _Grant, _Audit, _Template, _Signin)  # what a Workspace taught us
 
 
 def _aware(value):
@@ -247,6 +303,73 @@ class SqlStore:
 
     def save_mark(self, mark):
         self._save(_Mark, mark)
+
+    # --- rollout, opt-outs, grants ------------------------------------------------------------
+    def rollout(self):
+        with self._session() as session:
+            row = session.get(_Rollout, 1)
+            if row is None:
+                return Rollout()
+            return Rollout(row.mode, list(row.units), list(row.groups), row.reuse_docs,
+                           dict(row.unit_templates), row.changed_by, _aware(row.changed_at))
+
+    def save_rollout(self, rollout):
+        self._upsert(_Rollout, {"id": 1, **{k: _utc(v) for k, v in asdict(rollout).items()}})
+
+    def opt_outs(self):
+        return self._all(_OptOut, OptOut)
+
+    def save_opt_out(self, record):
+        self._save(_OptOut, replace(record, email=record.email.lower()))
+
+    def remove_opt_out(self, email):
+        with self._session() as session:
+            session.execute(delete(_OptOut).where(_OptOut.email == email.lower()))
+
+    def grant(self, email, kind):
+        return self._get(_Grant, Grant, email.lower(), kind)
+
+    def grants(self, kind):
+        return self._all(_Grant, Grant, _Grant.kind == kind)
+
+    def save_grant(self, grant):
+        self._save(_Grant, replace(grant, email=grant.email.lower()))
+
+    def delete_grant(self, email, kind):
+        with self._session() as session:
+            session.execute(delete(_Grant).where(_Grant.email == email.lower(),
+                                                 _Grant.kind == kind))
+
+    # --- audit, templates, sign-in --------------------------------------------------------------
+    def record(self, entry):
+        with self._session() as session:
+            session.execute(insert(_Audit).values(**{k: _utc(v) for k, v in asdict(entry).items()}))
+
+    def audit(self, limit=None):
+        with self._session() as session:
+            query = select(_Audit).order_by(_Audit.at.desc(), _Audit.id.desc())
+            if limit:
+                query = query.limit(limit)
+            return [AuditEntry(_aware(r.at), r.actor, r.kind, r.file_id, r.manager)
+                    for r in session.scalars(query)]
+
+    def templates(self):
+        return self._all(_Template, StoredTemplate)
+
+    def save_template(self, template):
+        self._save(_Template, template)
+
+    def save_signin(self, request):
+        self._save(_Signin, request)
+
+    def take_signin(self, state):
+        with self._session() as session:
+            row = session.get(_Signin, state)
+            if row is None:
+                return None
+            found = _record(SigninRequest, row)
+            session.delete(row)
+            return found
 
     # --- leases --------------------------------------------------------------------------------
     def take_lease(self, name, owner, until, now):

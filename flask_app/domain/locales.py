@@ -21,31 +21,36 @@ _ENGLISH_DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2}) (" + "|".
 _CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 PHRASES = {
-    "en": {"title": "1:1", "from": "from", "cancelled": "cancelled",
+    "en": {"stop": "Stop the coach for your calendar", "earlier": "Notes from before the coach",
+           "title": "1:1", "from": "from", "cancelled": "cancelled",
            "nothing_open": "Nothing open from last time.",
            "header": "One-on-ones · {manager} & {report}",
            "header_hint": "Each meeting has its own section, newest on top. Answer under the "
                           "questions before or during the meeting; tick, strike through or start "
                           "with ✓ what is done."},
-    "de": {"title": "1:1", "from": "seit", "cancelled": "abgesagt",
+    "de": {"stop": "Den Coach für deinen Kalender beenden", "earlier": "Notizen von vor dem Coach",
+           "title": "1:1", "from": "seit", "cancelled": "abgesagt",
            "nothing_open": "Nichts offen vom letzten Mal.",
            "header": "Einzelgespräche · {manager} & {report}",
            "header_hint": "Jedes Gespräch hat einen eigenen Abschnitt, das neueste oben. "
                           "Antwortet unter den Fragen vor oder während des Gesprächs; hakt ab, "
                           "streicht durch oder setzt ✓ vor das, was erledigt ist."},
-    "fr": {"title": "Tête-à-tête", "from": "depuis", "cancelled": "annulé",
+    "fr": {"stop": "Arrêter le coach pour votre agenda", "earlier": "Notes d'avant le coach",
+           "title": "Tête-à-tête", "from": "depuis", "cancelled": "annulé",
            "nothing_open": "Rien en suspens depuis la dernière fois.",
            "header": "Tête-à-tête · {manager} & {report}",
            "header_hint": "Chaque rencontre a sa section, la plus récente en haut. Répondez sous "
                           "les questions avant ou pendant la rencontre ; cochez, barrez ou "
                           "commencez par ✓ ce qui est fait."},
-    "es": {"title": "1:1", "from": "desde", "cancelled": "cancelada",
+    "es": {"stop": "Detener el coach para tu calendario", "earlier": "Notas de antes del coach",
+           "title": "1:1", "from": "desde", "cancelled": "cancelada",
            "nothing_open": "Nada pendiente de la última vez.",
            "header": "Reuniones 1:1 · {manager} y {report}",
            "header_hint": "Cada reunión tiene su sección, la más reciente arriba. Responded bajo "
                           "las preguntas antes o durante la reunión; marcad, tachad o empezad "
                           "con ✓ lo que esté hecho."},
-    "ja": {"title": "1on1", "from": "初出", "cancelled": "中止",
+    "ja": {"stop": "このカレンダーでコーチを止める", "earlier": "コーチ導入前のメモ",
+           "title": "1on1", "from": "初出", "cancelled": "中止",
            "nothing_open": "前回からの未完了事項はありません。",
            "header": "1on1 · {manager}・{report}",
            "header_hint": "ミーティングごとにセクションがあり、最新のものが一番上です。ミーティングの"

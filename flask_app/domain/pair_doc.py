@@ -60,13 +60,23 @@ def untouched(doc: DocSnapshot, written: Written) -> bool:
     return extent is None or doc.fingerprint(*extent) == written.content_hash
 
 
-def header_model(manager_name: str, report_name: str,
-                 language: str = DEFAULT_LANGUAGE) -> DocumentModel:
-    return DocumentModel((
-        Block("paragraph", (Run(phrase(language, "header", manager=manager_name,
-                                       report=report_name), bold=True),)),
-        Block("paragraph", (Run(phrase(language, "header_hint"), italic=True),)),
-    ))
+def header_model(manager_name: str, report_name: str, language: str = DEFAULT_LANGUAGE, *,
+                 opt_out_url: str = "", earlier: tuple[str, ...] = ()) -> DocumentModel:
+    """The doc's first lines: whose doc it is, how it works, the opt-out link, and links to the
+    docs already attached that the service did not take over (``earlier``: their URLs)."""
+    blocks = [Block("paragraph", (Run(phrase(language, "header", manager=manager_name,
+                                              report=report_name), bold=True),)),
+              Block("paragraph", (Run(phrase(language, "header_hint"), italic=True),))]
+    links = [(phrase(language, "earlier"), url) for url in earlier]
+    if opt_out_url:
+        links.append((phrase(language, "stop"), opt_out_url))
+    if links:
+        runs: list[Run] = []
+        for n, (text, url) in enumerate(links):
+            runs += [Run(" · ")] if n else []
+            runs.append(Run(text, link=url))
+        blocks.append(Block("paragraph", tuple(runs)))
+    return DocumentModel(tuple(blocks))
 
 
 def cancelled_mark(language: str = DEFAULT_LANGUAGE) -> str:

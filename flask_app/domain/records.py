@@ -105,3 +105,53 @@ class LeaseRecord:
 
 def pair_key(manager: str, report: str) -> str:
     return f"{manager.lower()}|{report.lower()}"
+
+
+@dataclass
+class OptOut:
+    """Someone asked the service to stop: their calendar is no longer read, nor their pairs."""
+
+    email: str
+    at: datetime
+
+
+@dataclass
+class Grant:
+    """A person's own authorisation (the opt-in mode), its refresh token encrypted."""
+
+    email: str
+    kind: str  # "calendar": a manager's own; "directory": an admin's, to read the directory
+    token: str  # ciphertext (see adapters/token_vault.py); never the token itself
+    scopes: list[str] = field(default_factory=list)
+    granted_at: datetime | None = None
+
+
+@dataclass
+class AuditEntry:
+    """One write the service made to someone's calendar or docs (never its content)."""
+
+    at: datetime
+    actor: str  # whose account the write was made as
+    kind: str  # e.g. "docs.write", "drive.share", "calendar.attach_doc"
+    file_id: str  # the doc or event written to
+    manager: str = ""  # the manager whose sync (or panel) made it
+
+
+@dataclass
+class StoredTemplate:
+    """An agenda template HR uploaded (Markdown, as in agendas/)."""
+
+    name: str
+    text: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+@dataclass
+class SigninRequest:
+    """A Google sign-in under way: its state and PKCE verifier, kept on the server."""
+
+    state: str
+    verifier: str
+    purpose: str  # "console", "opt_out", "opt_in" or "directory"
+    created: datetime

@@ -31,6 +31,7 @@ from ..domain.snapshot import DocSnapshot, Paragraph
 from ..domain.ticks import checklist, with_ticks
 from ..errors import Conflict, GoogleApiError, NotFound, PermissionDenied, UserError
 from ..ports import Calendar, Clock, Docs, Store, Workspace
+from .audit import for_manager
 from .pair_docs import ATTACHMENT_TITLE
 from .sync import Focus, ManagerSync, SyncResult
 
@@ -128,6 +129,7 @@ class AddonService:
     directory: Callable[[], Directory]
     sync: Callable[[], ManagerSync]
     detection: DetectionSettings = DetectionSettings()
+    reuse_docs: bool = False  # pair docs may be docs people made (HR's choice)
 
     # --- Calendar --------------------------------------------------------------------------
     def event_panel(self, user: str, calendar: Calendar, event_id: str,
@@ -253,7 +255,8 @@ class AddonService:
                 return self._doc_view(pair, doc, "That item is already done, or no longer in "
                                                  "the doc.")
             try:
-                docs.write(doc_id, [_strike(target)], doc.revision_id)
+                with for_manager(pair.record.manager):
+                    docs.write(doc_id, [_strike(target)], doc.revision_id)
             except Conflict:
                 continue  # someone typed in between: read again
             return self._doc_view(pair, self._ticked(pair.record.manager, docs.get(doc_id)),
@@ -306,7 +309,8 @@ class AddonService:
         if not doc_id:
             return None
         try:
-            return self._ticked(manager, self.workspace.docs(manager).get(doc_id))
+            docs = self.workspace.docs(manager, any_doc=self.reuse_docs)
+            return self._ticked(manager, docs.get(doc_id))
         except (NotFound, PermissionDenied):
             return None
 

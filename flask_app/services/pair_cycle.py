@@ -26,6 +26,7 @@ from ..domain.pairs import PairMeetings
 from ..domain.people import pair_language
 from ..domain.plan import Objective, PlanEntry, PlanSummary
 from ..domain.records import MeetingRecord, PairRecord
+from ..domain.rollout import template_for
 from ..domain.schedule import HORIZON, SectionPlan, due, plan_sections, starting
 from ..domain.sections import is_done, item_states, normal_item, placed_sections
 from ..domain.snapshot import DocSnapshot, fingerprint_lines
@@ -49,6 +50,8 @@ class Pair:
     language: str
     template: AgendaTemplate
     zones: dict[str, str]
+    opt_out_url: str = ""
+    earlier: tuple[str, ...] = ()  # docs already attached that the service did not take over
 
     def context(self, meeting: Occurrence, items=()) -> AgendaContext:
         return AgendaContext(
@@ -92,7 +95,9 @@ def sync_pair(run, meetings: PairMeetings, record: PairRecord, known: dict[str, 
               if write_agendas else SectionPlan())
     if not ending and not wanted.needed and not begun:
         return []
-    pair = _pair(run, meetings, record, templates, settings)
+    pair = replace(_pair(run, meetings, record, templates, settings),
+                   opt_out_url=settings.opt_out_url,
+                   earlier=pair_docs.earlier_docs(record, events))
     carried: set[str] = set()
     for _ in range(settings.write_attempts):
         try:
@@ -143,9 +148,12 @@ def _pair(run, meetings: PairMeetings, record: PairRecord, templates, settings) 
     manager, report = directory.get(meetings.manager), directory.get(meetings.report)
     lang = language_code(pair_language(manager, report, settings.default_language))
     _refresh_zones(run, record, meetings)
+    name = template_for(settings.unit_templates, manager.org_unit_path if manager else "/",
+                        settings.template)
+    name = name if name in templates else settings.template  # a default HR has since removed
     return Pair(meetings, run.name(meetings.manager), run.name(meetings.report),
                 manager.given_name if manager else "", report.given_name if report else "",
-                lang, choose_template(templates, settings.template, lang), dict(record.zones))
+                lang, choose_template(templates, name, lang), dict(record.zones))
 
 
 def _refresh_zones(run, record: PairRecord, meetings: PairMeetings) -> None:
@@ -157,9 +165,12 @@ def _refresh_zones(run, record: PairRecord, meetings: PairMeetings) -> None:
         return
     try:
         zone = run.workspace.calendar(meetings.report).time_zone()
-    except GoogleApiError as error:
-        run.result.problems.append(f"time zone unknown: {error.summary}")
-        return
+    except GoogleApiError as error:  # (the opt-in mode cannot read the report's calendar)
+        person = run.directory.get(meetings.report)
+        if person is None or not person.time_zone:
+            run.result.problems.append(f"time zone unknown: {error.summary}")
+            return
+        zone = person.time_zone
     record.zones = {**record.zones, meetings.report: zone}
     record.zones_checked = run.now
 
@@ -249,7 +260,8 @@ def _compose(doc: DocSnapshot, pair: Pair, work: dict[str, MeetingRecord],
                    remove=[written[r.occurrence] for r in sections.remove],
                    tidy=[written[r.occurrence] for r in sections.tidy],
                    render=pair.render,
-                   header=header_model(pair.manager_name, pair.report_name, pair.language),
+                   header=header_model(pair.manager_name, pair.report_name, pair.language,
+                                       opt_out_url=pair.opt_out_url, earlier=pair.earlier),
                    cancelled_mark=cancelled_mark(pair.language))
 
 

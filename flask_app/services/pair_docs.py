@@ -42,11 +42,13 @@ def forget(run, record: PairRecord, known: dict[str, MeetingRecord]) -> None:
 
 
 def find_or_create(run, record: PairRecord, events: dict[str, CalendarEvent]) -> None:
-    """The pair's doc: the one this service marked on the events, else a Google Doc already
-    attached (the manager's notes, "Take meeting notes"), else the one Drive finds by its
-    appProperties (made by a run that crashed), else a new one."""
+    """The pair's doc: the one this service marked on the events, else — when HR lets the
+    service write into docs it did not make — a Google Doc already attached (the manager's
+    notes, "Take meeting notes"), else the one Drive finds by its appProperties (made by a run
+    that crashed), else a new one (whose header links to the attached docs)."""
     marked = [e.marked_doc for e in events.values() if e.marked_doc]
-    attached = [f for e in events.values() for f in e.attached_docs if f not in marked]
+    attached = [f for e in events.values() for f in e.attached_docs if f not in marked] \
+        if run.reuse_docs else []
     for file_id in dict.fromkeys(marked + attached):
         try:
             run.seen[file_id] = (run.docs.get(file_id), False)
@@ -60,6 +62,14 @@ def find_or_create(run, record: PairRecord, events: dict[str, CalendarEvent]) ->
         run.drive, run.docs, PAIR_PROPERTY, pair_marker(record.manager, record.report), name,
         run.result.problems)
     run.result.docs_created += created
+
+
+def earlier_docs(record: PairRecord, events: dict[str, CalendarEvent]) -> tuple[str, ...]:
+    """Links to the Google Docs attached to the pair's events that are not its doc."""
+    found = dict.fromkeys(a.file_url for e in events.values() for a in e.attachments
+                          if a.is_google_doc and a.file_id and a.file_id != record.doc_id
+                          and a.file_id != e.marked_doc)
+    return tuple(found)
 
 
 def share(run, record: PairRecord, report: str) -> None:

@@ -14,6 +14,7 @@ from ..domain.people import Directory, normalize_email
 from ..errors import GoogleApiError, InputError
 from ..ports import Store, Workspace
 from .plans import align_access
+from .rollout import RolloutService
 from .sync import ManagerSync, SyncResult
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,6 @@ class PassResult:
     @property
     def complete(self) -> bool:
         return self.failed is None and not self.failures
-
-
-def managers_of(directory: Directory, coaches: Iterable[str] = ()) -> list[str]:
-    """Everyone with a report in the directory (until HR's console narrows it), and the
-    ``coaches``: people who marked a meeting with a peer as a one-on-one."""
-    people = {p.email for p in directory}
-    return sorted(({p.manager_email for p in directory if p.manager_email}
-                   | {normalize_email(c) for c in coaches}) & people)
 
 
 def chosen_managers(directory: Directory, asked: Iterable[str],
@@ -69,22 +62,35 @@ class SyncPass:
     workspace: Workspace
     store: Store
     sync: ManagerSync
+    rollout: RolloutService
 
     def run(self, managers: Iterable[str] | None = None,
             progress: Callable[[list[str]], Iterable[str]] = lambda x: x,
             *, write_agendas: bool = True, gather: bool = True) -> PassResult:
         """Sync each manager: agendas (``write_agendas``), then notes into plans (``gather``).
 
-        :raises InputError: a manager asked for is not one.
+        Without ``managers``: the managers HR enabled who have not opted out.
+
+        :raises InputError: a manager asked for is not one, or opted out.
         """
         try:
             directory = self.workspace.directory()
         except GoogleApiError as error:
             log.warning("directory could not be read: %s", error.summary)
             return PassResult(failed=f"the directory could not be read ({error.summary})")
-        coaches = [m.marked_by for m in self.store.marks() if m.one_on_one]
-        chosen = (chosen_managers(directory, managers, coaches) if managers
-                  else managers_of(directory, coaches))
+        if managers:
+            coaches = [m.marked_by for m in self.store.marks() if m.one_on_one]
+            chosen = chosen_managers(directory, managers, coaches)
+            stopped = self.rollout.opted_out() & set(chosen)
+            if stopped:
+                raise InputError(f"{', '.join(sorted(stopped))} opted out: the coach does not "
+                                 "read their calendar.")
+        else:
+            try:
+                chosen = self.rollout.managers_to_sync(directory)
+            except InputError as error:
+                log.warning("rollout cannot be applied: %s", error)
+                return PassResult(failed=f"the rollout cannot be applied ({error})")
         outcome = PassResult()
         self._follow_moves(directory)
         for manager in progress(chosen):

@@ -25,9 +25,13 @@ def write_entries(run, store: Store, pair: PairMeetings, report_name: str,
                   entries: list[PlanEntry], emptied: list[str], attempts: int, *,
                   objectives: list[Objective] = (), summary: PlanSummary | None = None) -> int:
     """Write ``entries`` (and take out ``emptied`` ones), the new ``objectives`` and the
-    ``summary`` in the report's plan; how many entries were written."""
-    drive = run.workspace.drive(pair.report)
-    docs = run.workspace.docs(pair.report)
+    ``summary`` in the report's plan; how many entries were written.
+
+    The plan is the report's own doc, shared with their manager; in the opt-in mode, where
+    only the manager authorised the service, it is the manager's, shared with the report."""
+    owner = pair.manager if run.plans_by_manager else pair.report
+    drive = run.workspace.drive(owner)
+    docs = run.workspace.docs(owner)
     plan = store.plan(pair.report)
     if plan is None:
         doc_id, _ = marked_docs.find_or_create(
@@ -35,7 +39,8 @@ def write_entries(run, store: Store, pair: PairMeetings, report_name: str,
             f"Development plan · {report_name}", run.result.problems)
         plan = PlanRecord(pair.report, doc_id, pair.manager)
         store.save_plan(plan)
-    align_access(plan, pair.manager, drive, store)
+    align_access(plan, pair.manager, drive, store,
+                 reader=pair.report if owner == pair.manager else None)
     recorded = {r.occurrence: r for r in store.plan_entries(pair.report)}
     written = 0
     doc = _as_last_written(plan, recorded) or docs.get(plan.doc_id)
@@ -103,12 +108,15 @@ def _remember(store: Store, plan: PlanRecord, employee: str, entries: list[PlanE
         store.save_plan(plan)
 
 
-def align_access(plan: PlanRecord, manager: str, drive: Drive, store: Store) -> None:
-    """Share the plan with ``manager`` and nobody else but its owner, the employee."""
-    if plan.manager == manager and manager in plan.shared_with:
+def align_access(plan: PlanRecord, manager: str, drive: Drive, store: Store, *,
+                 reader: str | None = None) -> None:
+    """Share the plan with ``manager`` (or ``reader``, when the manager owns it) and nobody
+    else but its owner."""
+    reader = reader or manager
+    if plan.manager == manager and reader in plan.shared_with:
         return
     try:
-        drive.share(plan.doc_id, manager)
+        drive.share(plan.doc_id, reader)
         for permission in drive.permissions(plan.doc_id):
             if permission.role != "owner" and permission.email and permission.email not in (
                     manager, plan.employee):
@@ -117,5 +125,5 @@ def align_access(plan: PlanRecord, manager: str, drive: Drive, store: Store) -> 
         log.warning("could not align a plan doc's access")
         return
     plan.manager = manager
-    plan.shared_with = [manager]
+    plan.shared_with = [reader]
     store.save_plan(plan)

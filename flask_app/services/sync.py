@@ -32,6 +32,7 @@ from ..domain.snapshot import DocSnapshot
 from ..errors import GoogleApiError, SyncTokenExpired
 from ..ports import Clock, Docs, Drive, Store, Workspace
 from . import pair_docs
+from .audit import for_manager
 from .pair_cycle import sync_pair
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ class SyncSettings:
     grace: timedelta = timedelta(minutes=30)  # after a meeting ends, before it is gathered
     detection: DetectionSettings = DetectionSettings()
     template: str = "one-on-one"
+    unit_templates: dict = field(default_factory=dict)  # org unit -> template, HR's defaults
+    reuse_docs: bool = False  # HR lets the service write into docs it did not make
+    plans_by_manager: bool = False  # the opt-in mode: only the manager authorised the service
+    opt_out_url: str = ""  # the link in every doc's header that stops the coach
     default_language: str = DEFAULT_LANGUAGE
     lease: timedelta = timedelta(minutes=10)
     lease_waits: int = 10  # tries, one second apart, before a second run skips
@@ -96,6 +101,8 @@ class Run:
     result: SyncResult
     time_zone: str = ""  # the manager's calendar's zone
     focus: Focus | None = None
+    reuse_docs: bool = False
+    plans_by_manager: bool = False
     # docs read in this run: (snapshot, whether this run wrote to it since)
     seen: dict[str, tuple[DocSnapshot, bool]] = field(default_factory=dict)
     _docs: Docs | None = None
@@ -104,7 +111,7 @@ class Run:
     @property
     def docs(self) -> Docs:
         if self._docs is None:
-            self._docs = self.workspace.docs(self.manager)
+            self._docs = self.workspace.docs(self.manager, any_doc=self.reuse_docs)
         return self._docs
 
     @property
@@ -134,12 +141,16 @@ class ManagerSync:
             gather: bool = True, focus: Focus | None = None) -> SyncResult:
         manager = manager.lower()
         result = SyncResult(manager)
+        if manager in {o.email for o in self.store.opt_outs()}:
+            result.skipped = "opted out"
+            return result
         lease = f"sync:{manager}"
         if not self._take(lease):
             result.skipped = "another sync of this manager is running"
             return result
         try:
-            self._sync(manager, directory, result, write_agendas, gather, focus)
+            with for_manager(manager):
+                self._sync(manager, directory, result, write_agendas, gather, focus)
         finally:
             self.store.release_lease(lease, self.owner)
         return result
@@ -168,11 +179,14 @@ class ManagerSync:
         state.events = events
         now = self.clock.now()
         run = Run(manager, self.workspace, self.store, directory, now, result, state.time_zone,
-                  focus=focus)
+                  focus=focus, reuse_docs=self.settings.reuse_docs,
+                  plans_by_manager=self.settings.plans_by_manager)
         marks = {mark.event_id: mark for mark in self.store.marks()}
         found = find_pairs(list(events.values()), manager, directory, self.settings.detection,
                            now - LOOKBACK, now + HORIZON, marks)
-        pairs = [p for p in found.pairs if focus is None or p.report == focus.report.lower()]
+        stopped = {o.email for o in self.store.opt_outs()}
+        pairs = [p for p in found.pairs if (focus is None or p.report == focus.report.lower())
+                 and p.report not in stopped]
         result.pairs = len(pairs)
         result.problems += found.problems
         for pair in pairs:

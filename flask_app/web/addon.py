@@ -99,6 +99,11 @@ def _person(event: _Event):
     return coach().person(event.user_token)
 
 
+def _docs(event: _Event):
+    """Docs as the person, as far as their token reaches (the doc they granted)."""
+    return _person(event).docs(event.user, any_doc=True)
+
+
 # --- triggers --------------------------------------------------------------------------------
 @bp.post(PATHS["home"])
 @bp.post(PATHS["calendar_home"])
@@ -130,7 +135,12 @@ def docs_home():
 
 @bp.post(PATHS["settings"])
 def settings():
-    return _handle(lambda event: cards.push(cards.about_card()))
+    return _handle(lambda event: cards.push(_about(event)))
+
+
+def _about(event: _Event) -> dict:
+    opted_out = event.user in coach().rollout().opted_out()
+    return cards.about_card(cards.Actions(_action_url()), opted_out)
 
 
 def _event_card(event: _Event, notice: str = "") -> dict:
@@ -149,8 +159,7 @@ def _render_event(panel) -> dict:
 
 
 def _doc_card(event: _Event) -> dict:
-    panel = coach().addon().doc_panel(event.user, _person(event).docs(event.user),
-                                      event.doc_id)
+    panel = coach().addon().doc_panel(event.user, _docs(event), event.doc_id)
     return _render_doc(panel)
 
 
@@ -181,10 +190,14 @@ def _act(event: _Event) -> dict:
         return cards.update(_render_event(panel), panel.notice)
     if do == "grant":
         return cards.request_file_access()
+    if do == "opt_out":
+        coach().rollout().opt_out(event.user)
+        return cards.update(_about(event), "The coach has stopped: it no longer reads your "
+                                            "calendar.")
     if do in ("mark_done", "gather"):
         if not event.doc_id:
             raise UserError("Open the doc first.")
-        docs = person.docs(event.user)
+        docs = _docs(event)
         panel = (addon.mark_done(event.user, docs, event.doc_id, params.get("item", ""))
                  if do == "mark_done" else addon.gather_now(event.user, docs, event.doc_id))
         return cards.update(_render_doc(panel), panel.notice)

@@ -205,12 +205,17 @@ def home_card(pairs: list[tuple[str, str]]) -> dict:
     return _card(TITLE, "Coaching for your one-on-ones", [_section(None, widgets)])
 
 
-def about_card() -> dict:
-    return _card(TITLE, "About", [_section(None, [_text(
+def about_card(actions: Actions, opted_out: bool) -> dict:
+    widgets = [_text(
         "The coach reads your calendar's one-on-ones, writes their agendas into a doc shared "
         "by the two of you and gathers the answers into a development plan. What you write "
         "stays in Google Docs: the coach keeps only dates, counts and the 1–5 pulse. HR sees "
-        "figures over groups of at least five people, never the notes.")])])
+        "figures over groups of at least five people, never the notes.")]
+    if opted_out:
+        widgets.append(_text("<b>You opted out:</b> the coach does not read your calendar."))
+    else:
+        widgets.append(_buttons([actions.button("Stop the coach for my calendar", "opt_out")]))
+    return _card(TITLE, "About and your data", [_section(None, widgets)])
 
 
 # --- widgets ---------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def answer(manager: str, report: str):
     if meeting is None:
         abort(409, "No meeting is waiting for answers.")
     answers = {key: _field(key) for key in (*QUESTIONS, "commitment")}
-    doc = c.workspace.docs(record.report).get(record.doc_id)
+    doc = c.workspace.docs(record.report, any_doc=True).get(record.doc_id)  # as the report
     typed = []
     for key in QUESTIONS:
         extent = doc.range(f"{meeting.range_name}.{key}")

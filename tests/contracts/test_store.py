@@ -12,8 +12,10 @@ import pytest
 from flask_app.adapters.sql_store import SqlStore
 from flask_app.domain.events import Attachment, Attendee, CalendarEvent
 from flask_app.domain.marks import EventMark
-from flask_app.domain.records import (ManagerState, MeetingRecord, PairRecord, PlanEntryRecord,
-                                      PlanRecord, pair_key)
+from flask_app.domain.records import (AuditEntry, Grant, ManagerState, MeetingRecord, OptOut,
+                                      PairRecord, PlanEntryRecord, PlanRecord, SigninRequest,
+                                      StoredTemplate, pair_key)
+from flask_app.domain.rollout import Rollout
 from tests.fakes.store import MemoryStore
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
@@ -169,3 +171,43 @@ def test_forgetting_a_workspace_drops_what_it_taught(store):
     store.save_manager(ManagerState("ana@x.com", "tok"))
     store.forget_workspace("w2")
     assert store.world() == "w2" and store.pairs() == [] and store.manager("ana@x.com") is None
+
+
+def test_the_rollout_starts_empty_and_round_trips(store):
+    assert store.rollout() == Rollout()
+    chosen = Rollout("opt_in", ["/Engineering"], ["leads@x.com"], True,
+                     {"/Engineering": "team-lead"}, "hr@x.com", NOW)
+    store.save_rollout(chosen)
+    store.save_rollout(chosen)
+    assert store.rollout() == chosen
+
+
+def test_opt_outs_and_grants_are_kept_per_person(store):
+    store.save_opt_out(OptOut("Ana@X.com", NOW))
+    store.save_opt_out(OptOut("ana@x.com", NOW + timedelta(hours=1)))
+    assert [(o.email, o.at) for o in store.opt_outs()] == [("ana@x.com", NOW + timedelta(hours=1))]
+    store.remove_opt_out("ANA@x.com")
+    assert store.opt_outs() == []
+    store.save_grant(Grant("ana@x.com", "calendar", "gAAAA-cipher", ["s1"], NOW))
+    store.save_grant(Grant("ana@x.com", "directory", "gAAAA-other", ["s2"], NOW))
+    assert store.grant("ANA@x.com", "calendar").token == "gAAAA-cipher"
+    assert [g.kind for g in store.grants("directory")] == ["directory"]
+    store.delete_grant("ana@x.com", "calendar")
+    assert store.grant("ana@x.com", "calendar") is None
+
+
+def test_the_audit_log_is_newest_first_and_kept_whole(store):
+    for n in range(3):
+        store.record(AuditEntry(NOW + timedelta(minutes=n), "ana@x.com", "docs.write", f"d{n}",
+                                "ana@x.com"))
+    assert [e.file_id for e in store.audit()] == ["d2", "d1", "d0"]
+    assert [e.file_id for e in store.audit(limit=1)] == ["d2"]
+
+
+def test_templates_and_sign_in_requests(store):
+    store.save_template(StoredTemplate("team-lead", "## Hi {#obstacle}", "hr@x.com", NOW))
+    store.save_template(StoredTemplate("team-lead", "## New {#obstacle}", "hr@x.com", NOW))
+    assert [t.text for t in store.templates()] == ["## New {#obstacle}"]
+    store.save_signin(SigninRequest("st", "verifier", "console", NOW))
+    assert store.take_signin("st").verifier == "verifier"
+    assert store.take_signin("st") is None

@@ -5,7 +5,10 @@ import copy
 import threading
 from contextlib import contextmanager
 
+from dataclasses import replace
+
 from flask_app.domain.records import LeaseRecord
+from flask_app.domain.rollout import Rollout
 
 
 class MemoryStore:
@@ -17,6 +20,8 @@ class MemoryStore:
     def _wipe(self):
         self._managers, self._pairs, self._meetings = {}, {}, {}
         self._plans, self._entries, self._leases, self._marks = {}, {}, {}, {}
+        self._rollout, self._opt_outs, self._grants, self._audit = Rollout(), {}, {}, []
+        self._templates, self._signins = {}, {}
 
     @contextmanager
     def transaction(self):
@@ -81,6 +86,58 @@ class MemoryStore:
 
     def save_plan_entry(self, record):
         self._put(self._entries, (record.employee.lower(), record.occurrence), record)
+
+    def rollout(self):
+        return self._copy(self._rollout)
+
+    def save_rollout(self, rollout):
+        with self._lock:
+            self._rollout = copy.deepcopy(rollout)
+
+    def opt_outs(self):
+        return [self._copy(o) for o in self._opt_outs.values()]
+
+    def save_opt_out(self, record):
+        self._put(self._opt_outs, record.email.lower(), replace(record, email=record.email.lower()))
+
+    def remove_opt_out(self, email):
+        with self._lock:
+            self._opt_outs.pop(email.lower(), None)
+
+    def grant(self, email, kind):
+        return self._copy(self._grants.get((email.lower(), kind)))
+
+    def grants(self, kind):
+        return [self._copy(g) for (_, k), g in self._grants.items() if k == kind]
+
+    def save_grant(self, grant):
+        self._put(self._grants, (grant.email.lower(), grant.kind),
+                  replace(grant, email=grant.email.lower()))
+
+    def delete_grant(self, email, kind):
+        with self._lock:
+            self._grants.pop((email.lower(), kind), None)
+
+    def record(self, entry):
+        with self._lock:
+            self._audit.append(copy.deepcopy(entry))
+
+    def audit(self, limit=None):
+        found = sorted(self._audit, key=lambda e: e.at, reverse=True)
+        return [self._copy(e) for e in (found[:limit] if limit else found)]
+
+    def templates(self):
+        return [self._copy(t) for t in self._templates.values()]
+
+    def save_template(self, template):
+        self._put(self._templates, template.name, template)
+
+    def save_signin(self, request):
+        self._put(self._signins, request.state, request)
+
+    def take_signin(self, state):
+        with self._lock:
+            return self._signins.pop(state, None)
 
     def take_lease(self, name, owner, until, now):
         with self._lock:

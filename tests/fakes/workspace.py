@@ -50,6 +50,7 @@ class FakeGoogle:
     def __init__(self, directory: Directory):
         self.people = directory
         self.zones = {p.email: p.time_zone for p in directory if p.time_zone}
+        self.groups: dict[str, frozenset[str]] = {}
         self.events: dict[str, CalendarEvent] = {}
         self.versions: dict[str, int] = {}  # event id -> change number
         self.cancelled: dict[str, CalendarEvent] = {}
@@ -130,11 +131,18 @@ class FakeWorkspace:
     def directory(self) -> Directory:
         return self.google._call("directory.list", lambda: self.google.people)
 
+    def members(self, group: str) -> frozenset[str]:
+        def work():
+            if group.lower() not in self.google.groups:
+                raise NotFound(404, "notFound", "Resource Not Found: groupKey")
+            return self.google.groups[group.lower()]
+        return self.google._call("directory.members", work)
+
     def calendar(self, user: str) -> FakeCalendar:
         return FakeCalendar(self.google, user.lower())
 
-    def docs(self, user: str) -> FakeDocs:
-        return FakeDocs(self.google, user.lower())
+    def docs(self, user: str, *, any_doc: bool = False) -> FakeDocs:
+        return FakeDocs(self.google, user.lower(), any_doc)
 
     def drive(self, user: str) -> FakeDrive:
         return FakeDrive(self.google, user.lower())
@@ -219,12 +227,21 @@ class FakeCalendar:
 
 
 class FakeDocs:
-    def __init__(self, google: FakeGoogle, user: str):
-        self.google, self.user = google, user
+    """Docs as one person; without ``any_doc`` (drive.file alone) only the docs the service
+    made as that person, as Google's drive.file scope allows."""
+
+    def __init__(self, google: FakeGoogle, user: str, any_doc: bool = False):
+        self.google, self.user, self.any_doc = google, user, any_doc
+
+    def _file(self, document_id: str) -> _File:
+        found = self.google.visible(self.user, document_id)
+        if not self.any_doc and found.owner != self.user:
+            raise NotFound(404, "notFound", "Requested entity was not found.")
+        return found
 
     def get(self, document_id: str):
         def work():
-            self.google.visible(self.user, document_id)
+            self._file(document_id)
             data = self.google.documents[document_id].to_json()
             data["revisionId"] = str(self.google.revisions[document_id])
             return snapshot(data)
@@ -232,7 +249,7 @@ class FakeDocs:
 
     def write(self, document_id: str, requests: list[dict], revision_id: str) -> str:
         def work():
-            found = self.google.visible(self.user, document_id)
+            found = self._file(document_id)
             if found.owner != self.user and found.permissions[self.user] not in ("writer",):
                 raise PermissionDenied(403, "forbidden", "The caller does not have permission")
             if revision_id != str(self.google.revisions[document_id]):

@@ -9,7 +9,9 @@ import pytest
 from flask_app.adapters.templates import load_templates
 from flask_app.domain.events import Attendee, CalendarEvent
 from flask_app.domain.people import Directory, Person
+from flask_app.domain.rollout import Rollout
 from flask_app.services.passes import SyncPass
+from flask_app.services.rollout import RolloutService
 from flask_app.services.sync import ManagerSync, SyncSettings
 from tests.fakes.clock import FakeClock
 from tests.fakes.store import MemoryStore
@@ -46,12 +48,16 @@ class Org:
         self.sync = ManagerSync(self.workspace, self.store, self.clock, TEMPLATES,
                                 SyncSettings(), sleep=lambda seconds: None)
         self.google.put_event(weekly("ab", ANA, BO, MONDAY + timedelta(days=1, hours=4)))
+        self.store.save_rollout(Rollout(units=["/"]))  # the whole organisation
 
     def run(self, manager: str = ANA, **kw):
         return self.sync.run(manager, self.google.people, **kw)
 
     def pass_(self, **kw):
-        return SyncPass(self.workspace, self.store, self.sync).run(**kw)
+        return SyncPass(self.workspace, self.store, self.sync, self.rollout()).run(**kw)
+
+    def rollout(self) -> RolloutService:
+        return RolloutService(self.store, self.workspace, self.clock)
 
     def doc(self, manager: str = ANA, report: str = BO):
         record = self.store.pair(manager, report)

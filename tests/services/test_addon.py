@@ -57,7 +57,7 @@ def test_someone_outside_the_pair_is_told_nothing(world):
     with pytest.raises(NotAllowed):
         open_event(world, FANG, "ab")
     doc_id = world.store.pair(ANA, BO).doc_id
-    panel = service(world).doc_panel(FANG, world.workspace.docs(FANG), doc_id)
+    panel = service(world).doc_panel(FANG, world.workspace.docs(FANG, any_doc=True), doc_id)
     assert panel == OutsidePanel(True)
 
 
@@ -66,11 +66,11 @@ def test_a_report_cannot_reach_another_pairs_doc_by_its_id(world):
     world.run()
     fangs_doc = world.store.pair(ANA, FANG).doc_id
     addon = service(world)
-    assert isinstance(addon.doc_panel(BO, world.workspace.docs(BO), fangs_doc), OutsidePanel)
+    assert isinstance(addon.doc_panel(BO, world.workspace.docs(BO, any_doc=True), fangs_doc), OutsidePanel)
     with pytest.raises(NotAllowed):
-        addon.mark_done(BO, world.workspace.docs(BO), fangs_doc, "0" * 16)
+        addon.mark_done(BO, world.workspace.docs(BO, any_doc=True), fangs_doc, "0" * 16)
     with pytest.raises(NotAllowed):
-        addon.gather_now(BO, world.workspace.docs(BO), fangs_doc)
+        addon.gather_now(BO, world.workspace.docs(BO, any_doc=True), fangs_doc)
     with pytest.raises(NotAllowed):
         addon.event_panel(BO, world.workspace.calendar(BO), "af")
 
@@ -112,7 +112,7 @@ def test_marking_a_one_on_one_as_not_stops_the_sync_and_keeps_the_doc(world):
     assert isinstance(panel, OtherPanel) and panel.marked_not and panel.cannot_mark is None
     world.clock.advance(timedelta(days=14))
     assert world.run().pairs == 0
-    assert world.workspace.docs(ANA).get(doc_id).text_in(1, world.doc().end_index) == before
+    assert world.workspace.docs(ANA, any_doc=True).get(doc_id).text_in(1, world.doc().end_index) == before
     back = service(world).mark(ANA, world.workspace.calendar(ANA), "ab", True)
     assert isinstance(back, PairPanel)
 
@@ -160,7 +160,7 @@ def test_open_items_and_the_next_topic_with_their_age(world):
 
 def doc_panel(world: Org, user: str) -> DocPanel:
     doc_id = world.store.pair(ANA, BO).doc_id
-    return service(world).doc_panel(user, world.workspace.docs(user), doc_id)
+    return service(world).doc_panel(user, world.workspace.docs(user, any_doc=True), doc_id)
 
 
 def test_the_docs_panel_checks_the_current_section(world):
@@ -185,7 +185,7 @@ def test_mark_done_strikes_the_carried_line_and_keeps_every_character(world):
     panel = doc_panel(world, BO)
     item = panel.open_items[0]
     before = world.doc().text_in(1, world.doc().end_index)
-    done = service(world).mark_done(BO, world.workspace.docs(BO), panel.doc_id, item.key)
+    done = service(world).mark_done(BO, world.workspace.docs(BO, any_doc=True), panel.doc_id, item.key)
     assert done.notice == "Marked done." and done.open_items == ()
     doc = world.doc()
     assert doc.text_in(1, doc.end_index) == before
@@ -193,7 +193,7 @@ def test_mark_done_strikes_the_carried_line_and_keeps_every_character(world):
     carried = [p for p in doc.paragraphs_in(*doc.range(f"{second.range_name}.open_items"))
                if "Kafka" in p.text]
     assert carried and carried[0].struck
-    again = service(world).mark_done(BO, world.workspace.docs(BO), panel.doc_id, item.key)
+    again = service(world).mark_done(BO, world.workspace.docs(BO, any_doc=True), panel.doc_id, item.key)
     assert again.notice.startswith("That item is already done")
 
 
@@ -207,7 +207,7 @@ def test_mark_done_reads_again_when_someone_typed_in_between(world):
     doc_id = panel.doc_id
     world.google.after("docs.get", lambda: world.google.person_edits(doc_id, [{"insertText": {
         "location": {"index": 1}, "text": "Typed meanwhile. "}}]))
-    done = service(world).mark_done(ANA, world.workspace.docs(ANA), doc_id,
+    done = service(world).mark_done(ANA, world.workspace.docs(ANA, any_doc=True), doc_id,
                                     panel.open_items[0].key)
     assert done.notice == "Marked done." and done.open_items == ()
     assert world.doc().paragraphs[0].text.startswith("Typed meanwhile. ")
@@ -218,12 +218,12 @@ def test_gather_now_puts_a_meeting_that_began_into_the_plan(world):
     first = world.meetings()[0]
     type_answer(world, first, "obstacle", "Flaky CI")
     world.clock._now = first.start + timedelta(minutes=20)  # still in the meeting
-    panel = service(world).gather_now(ANA, world.workspace.docs(ANA),
+    panel = service(world).gather_now(ANA, world.workspace.docs(ANA, any_doc=True),
                                       world.store.pair(ANA, BO).doc_id)
     assert panel.notice == "Gathered into the development plan."
     assert panel.plan_url and world.store.plan_entries(BO)
     assert len(world.meetings()) == 2  # the next meeting's agenda follows at once
-    again = service(world).gather_now(ANA, world.workspace.docs(ANA), panel.doc_id)
+    again = service(world).gather_now(ANA, world.workspace.docs(ANA, any_doc=True), panel.doc_id)
     assert again.notice.startswith("Nothing to gather")
     assert len(world.store.plan_entries(BO)) == 1
 

@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 import google_auth_httplib2
+from google.auth import exceptions as auth_exceptions
 import httplib2
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
@@ -216,9 +217,10 @@ class GoogleClients:
         self.on_call = on_call  # told of every call Google answered: (method, request)
         self._http = _Pooled(pool or ConnectionPool(endpoints))
 
-    def resource(self, api: str, user: str, *path: str):
-        """The nested resource ``path`` (e.g. ``"events"``) of ``api``, acting as ``user``."""
-        authorized = google_auth_httplib2.AuthorizedHttp(self.credentials(api, user),
+    def resource(self, api: str, user: str, *path: str, grant: str | None = None):
+        """The nested resource ``path`` (e.g. ``"events"``) of ``api``, acting as ``user`` with
+        the scopes of ``grant`` (default: the API's own, see workspace.SCOPES)."""
+        authorized = google_auth_httplib2.AuthorizedHttp(self.credentials(grant or api, user),
                                                          http=self._http)
         return _Acting(_shared(api, self.endpoints.api_endpoint(api), path), authorized)
 
@@ -237,6 +239,9 @@ class GoogleClients:
                     kind == "safe" and failure.status >= 500)
                 if kind is None or not transient or attempt == self.retry.attempts - 1:
                     raise failure from error
+            except auth_exceptions.RefreshError as error:  # the grant itself is missing
+                raise PermissionDenied(401, "unauthorized_client", _refusal(error),
+                                       method=method) from error
             except (socket.timeout, ConnectionError, httplib2.HttpLib2Error) as error:
                 failure = GoogleApiError(503, "connectionError", str(error) or "no answer",
                                          method=method)
@@ -304,6 +309,12 @@ def translate(error: HttpError, method: str = "") -> GoogleApiError:
         kind = GoogleApiError
     return kind(status, reason, message, method=method,
                 retry_after=_retry_after(error.resp.get("retry-after")))
+
+
+def _refusal(error: Exception) -> str:
+    """Why Google refused a token (its error code only: the message can name the account)."""
+    parts = error.args[1] if len(error.args) > 1 and isinstance(error.args[1], dict) else {}
+    return str(parts.get("error") or "the account server refused a token")
 
 
 def _retry_after(value: str | None) -> float | None:

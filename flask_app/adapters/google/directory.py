@@ -22,6 +22,22 @@ def load_directory(clients: GoogleClients, admin: str) -> Directory:
             return Directory(people)
 
 
+def group_members(clients: GoogleClients, admin: str, group: str) -> frozenset[str]:
+    """The people in a group, nested groups' members included."""
+    members = clients.resource("directory", admin, "members")
+    found: set[str] = set()
+    page_token = None
+    while True:
+        request = members.list(groupKey=group, includeDerivedMembership=True,
+                               maxResults=200, pageToken=page_token)
+        page = clients.execute(request, "directory.members.list")
+        found |= {m["email"].lower() for m in page.get("members", [])
+                  if m.get("type") == "USER" and m.get("email")}
+        page_token = page.get("nextPageToken")
+        if not page_token:
+            return frozenset(found)
+
+
 def _person(user: dict) -> Person:
     name = user.get("name", {})
     manager = next((r.get("value") for r in user.get("relations", [])

@@ -11,11 +11,11 @@ from .clients import GoogleClients
 class GoogleDocs:
     """The Docs API acting as one user."""
 
-    def __init__(self, clients: GoogleClients, user: str):
-        self._clients, self._user = clients, user
+    def __init__(self, clients: GoogleClients, user: str, grant: str = "docs"):
+        self._clients, self._user, self._grant = clients, user, grant
 
     def _documents(self):
-        return self._clients.resource("docs", self._user, "documents")
+        return self._clients.resource("docs", self._user, "documents", grant=self._grant)
 
     def get(self, document_id: str) -> DocSnapshot:
         request = self._documents().get(documentId=document_id,

@@ -7,7 +7,7 @@ from google.oauth2 import credentials as user_credentials
 from ...domain.people import Directory
 from .calendar import GoogleCalendar
 from .clients import ConnectionPool, Delegation, GoogleClients, GoogleEndpoints, RetryPolicy
-from .directory import load_directory
+from .directory import group_members, load_directory
 from .docs import GoogleDocs
 from .drive import GoogleDrive
 
@@ -16,15 +16,19 @@ DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
 DOCUMENTS = "https://www.googleapis.com/auth/documents"
 DIRECTORY_USERS = "https://www.googleapis.com/auth/admin.directory.user.readonly"
 DIRECTORY_ORG_UNITS = "https://www.googleapis.com/auth/admin.directory.orgunit.readonly"
+DIRECTORY_MEMBERS = "https://www.googleapis.com/auth/admin.directory.group.member.readonly"
 
 # What the service asks for, per API, when acting for a person. drive.file reaches only the docs
-# the service made; documents also reaches a doc already attached to a series (see README).
+# the service made; documents also reaches a doc already attached to a series, which HR turns on
+# in the console (rollout: "write into a doc already attached").
 SCOPES = {
     "calendar": (CALENDAR_EVENTS,),
-    "docs": (DRIVE_FILE, DOCUMENTS),
+    "docs": (DRIVE_FILE,),
+    "docs.any": (DRIVE_FILE, DOCUMENTS),  # only when HR lets the service reuse people's docs
     "drive": (DRIVE_FILE,),
-    "directory": (DIRECTORY_USERS, DIRECTORY_ORG_UNITS),
+    "directory": (DIRECTORY_USERS, DIRECTORY_ORG_UNITS, DIRECTORY_MEMBERS),
 }
+DIRECTORY_SCOPES = SCOPES["directory"]
 
 
 class GoogleWorkspace:
@@ -58,11 +62,14 @@ class GoogleWorkspace:
     def directory(self) -> Directory:
         return load_directory(self.clients, self.admin_email)
 
+    def members(self, group: str) -> frozenset[str]:
+        return group_members(self.clients, self.admin_email, group)
+
     def calendar(self, user: str) -> GoogleCalendar:
         return GoogleCalendar(self.clients, user)
 
-    def docs(self, user: str) -> GoogleDocs:
-        return GoogleDocs(self.clients, user)
+    def docs(self, user: str, *, any_doc: bool = False) -> GoogleDocs:
+        return GoogleDocs(self.clients, user, grant="docs.any" if any_doc else "docs")
 
     def drive(self, user: str) -> GoogleDrive:
         return GoogleDrive(self.clients, user)
