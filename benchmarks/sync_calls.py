@@ -88,7 +88,7 @@ def answer_upcoming(coach, client, until) -> int:
             if (meeting.status != "scheduled" or meeting.gathered_at is not None
                     or not coach.now() < meeting.start <= until or not pair.doc_id):
                 continue
-            doc = coach.workspace.docs(pair.report).get(pair.doc_id)
+            doc = coach.workspace.docs(pair.report, any_doc=True).get(pair.doc_id)
             edits = []
             for key, text in (("obstacle", "Reviews wait for days"),
                               ("success", "Median review under 4 hours by 15 March"),

@@ -139,13 +139,17 @@ class Coach:
                                              self.settings.hr_group)
             return self._access
 
+    def demo_admin(self) -> str | None:
+        """On the sandbox, the account its sign-in page offers first (the demo's admin)."""
+        return (self.settings.admin_email or _demo_admin()) if self.sandbox else None
+
     def delegation_client_id(self) -> str:
         """The service account's client ID, which the admin grants the scopes to."""
         credentials = getattr(getattr(self.workspace, "clients", None), "credentials", None)
         return getattr(credentials, "client_id", "")
 
     def check_delegation(self):
-        admin = self.settings.admin_email or (_demo_admin() if self.sandbox else "")
+        admin = self.settings.admin_email or self.demo_admin() or ""
         return self.rollout().check_delegation(admin, SCOPES)
 
     def all_templates(self) -> dict[str, AgendaTemplate]:

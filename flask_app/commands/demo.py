@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import click
@@ -11,9 +12,12 @@ from werkzeug.serving import make_server
 from ..adapters.addon_manifest import deployment
 from ..bootstrap import build
 from ..config import load_settings
+from ..domain.rollout import DELEGATION
 from .sync import summarise
 
 log = logging.getLogger(__name__)
+DEMO_UNITS = ("/Engineering", "/Product")
+DEMO_HR_GROUP = "hr@example.com"
 
 
 def _seeded_before_this_week(client) -> bool:
@@ -52,6 +56,16 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
             click.echo("Seeded the sandbox with the demo organisation.")
     coach = build(settings)  # the store forgets a world that was seeded anew
     click.echo(f"Workspace sandbox: {coach.sandbox.url}")
+    if not coach.store.rollout().enabled:  # HR's first step, done for the demo
+        coach.rollout().save("coach demo", mode=DELEGATION, units=list(DEMO_UNITS), groups=[],
+                             reuse_docs=False, directory=coach.directory())
+        click.echo(f"Enabled {', '.join(DEMO_UNITS)} (the console enables the rest).")
+    app = create_app(coach=coach, test_config={"COACH_DEMO": True})
+    web = make_server("127.0.0.1", port, app, threaded=True)
+    base = f"http://127.0.0.1:{web.server_port}"
+    coach.settings = replace(coach.settings, public_url=base,
+                             hr_group=coach.settings.hr_group or DEMO_HR_GROUP)
+    coach.sandbox.install_addon(deployment(base))  # the sandbox's Calendar and Docs run it
     click.echo("Finding one-on-ones and writing agendas…")
     click.echo(summarise(coach.sync_pass().run()))
     stop = threading.Event()
@@ -63,11 +77,9 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
                 log.warning("sync pass: %s", summarise(outcome).splitlines()[-1])
 
     threading.Thread(target=sweep, daemon=True, name="sync-sweep").start()
-    app = create_app(coach=coach, test_config={"COACH_DEMO": True})
-    web = make_server("127.0.0.1", port, app, threaded=True)
-    base = f"http://127.0.0.1:{web.server_port}"
-    coach.sandbox.install_addon(deployment(base))  # the sandbox's Calendar and Docs run it
-    click.echo(f"\nOne-on-One Coach is running: open {base}/")
+    click.echo(f"\nOne-on-One Coach is running. The HR console: {base}/admin (sign in as the "
+               f"demo's HR admin with one click)\nThe demo organisation, its calendars and "
+               f"docs with the add-on: {base}/")
     try:
         web.serve_forever()
     except KeyboardInterrupt:

@@ -60,9 +60,10 @@ def signin():
     """HR's sign-in to the console (``?hint=`` preselects an account). In the opt-in mode,
     until an admin let the coach read the directory, signing in asks for that too: the
     directory is how the console knows who is an admin."""
-    store = coach().store
-    needs_directory = store.rollout().mode == OPT_IN and not store.grants("directory")
-    return start("directory" if needs_directory else "console", request.args.get("hint"))
+    c = coach()
+    needs_directory = c.store.rollout().mode == OPT_IN and not c.store.grants("directory")
+    hint = request.args.get("hint") or c.demo_admin()  # the demo: its HR admin, one click
+    return start("directory" if needs_directory else "console", hint)
 
 
 @bp.get("/signin/callback")

@@ -2,40 +2,11 @@
 the sandbox's Calendar with the add-on beside it, then the doc in Docs."""
 from __future__ import annotations
 
-import shutil
-import threading
 from datetime import timedelta
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
-from flask_app import create_app
-from flask_app.adapters.addon_manifest import deployment
 from tests.test_running_doc import ANA, BO, meetings, pair_doc, type_answer
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("Debian's chromium is not installed: run scripts/system-packages")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM,
-                                              args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def served(coach, sandbox):
-    app = create_app(coach=coach.app, test_config={"TESTING": True})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sandbox.install_addon(deployment(f"http://127.0.0.1:{server.server_port}"))
-    yield
-    server.shutdown()
 
 
 def test_a_manager_adds_the_agenda_in_calendar_and_the_report_works_in_docs(
