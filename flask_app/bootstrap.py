@@ -22,9 +22,10 @@ from .adapters.google.signin import GoogleSignIn
 from .adapters.google.workspace import SCOPES, GoogleWorkspace
 from .adapters.token_vault import TokenVault
 from .adapters.sql_store import SqlStore
-from .adapters.templates import load_templates
+from .adapters.templates import load_session_template, load_templates
 from .config import Settings
 from .domain.agenda import AgendaTemplate, parse_template
+from .domain.cohorts import CohortRules
 from .domain.detection import DetectionSettings
 from .domain.rollout import OPT_IN
 from .domain.people import Directory
@@ -33,6 +34,7 @@ from .ports import Clock, Store, Workspace
 from .services.access import ConsoleAccess
 from .services.addon import AddonService
 from .services.audit import AuditedWorkspace
+from .services.cohorts import CohortService, CohortSettings
 from .services.figures import FigureService
 from .services.passes import SyncPass
 from .services.rollout import RolloutService
@@ -158,6 +160,15 @@ class Coach:
         for stored in self.store.templates():
             found[stored.name] = _parsed(stored.name, stored.text)
         return found
+
+    def cohorts(self) -> CohortService:
+        s = self.settings
+        organizer = s.cohort_organizer or s.admin_email or _demo_admin()
+        rules = CohortRules(target=s.cohort_size, minimum=s.cohort_minimum)
+        settings = CohortSettings(organizer, load_session_template(s.templates_dir), rules,
+                                  minutes=s.cohort_minutes, domain=s.domain)
+        return CohortService(self.workspace, self.store, self.clock, self.directory,
+                             self.rollout().managers_to_sync, settings)
 
     def figures(self) -> FigureService:
         return FigureService(self.store, self.clock, self.rollout())

@@ -16,6 +16,10 @@
 | COACH_TOKEN_KEYS | (a key in the instance folder, on the sandbox) | Fernet keys, comma-separated, newest first, encrypting the refresh tokens of the opt-in mode (see adapters/token_vault.py) |
 | COACH_HR_GROUP | (none: Workspace admins only) | the group whose members may use the HR console besides Workspace admins |
 | COACH_SESSION_HOURS | 8 | how long a console sign-in lasts |
+| COACH_COHORT_ORGANIZER | (the admin the directory is read as) | whose calendar holds the cohorts' sessions and owns their docs: a programme account or HR's |
+| COACH_COHORT_SIZE | 8 | the size cohorts aim for (six to ten) |
+| COACH_COHORT_MINIMUM | 4 | the least a cohort may have when fewer than six managers can meet together |
+| COACH_COHORT_MINUTES | 90 | how long a cohort's session is |
 | COACH_DOMAIN | example.com | the organisation's primary domain |
 | COACH_ADMIN_EMAIL | (the sandbox's admin) | Workspace admin to read the directory as |
 | COACH_AGENDA_DAYS_BEFORE | 7 | how long before a first meeting (or one after a gap) its agenda is written; otherwise the next agenda follows the last meeting's gathering |
@@ -97,6 +101,10 @@ class Settings:
     token_keys: str = ""
     hr_group: str = ""
     session_hours: int = 8
+    cohort_organizer: str = ""
+    cohort_size: int = 8
+    cohort_minimum: int = 4
+    cohort_minutes: int = 90
 
     @property
     def sandbox_dir(self) -> Path:
@@ -139,9 +147,22 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         token_keys=env.get("COACH_TOKEN_KEYS", ""),
         hr_group=(env.get("COACH_HR_GROUP") or "").strip().lower(),
         session_hours=_int(env, "COACH_SESSION_HOURS", 8),
+        cohort_organizer=(env.get("COACH_COHORT_ORGANIZER") or "").strip().lower(),
+        cohort_size=_int(env, "COACH_COHORT_SIZE", 8),
+        cohort_minimum=_int(env, "COACH_COHORT_MINIMUM", 4),
+        cohort_minutes=_int(env, "COACH_COHORT_MINUTES", 90),
     )
     values.update(overrides)
     settings = Settings(**values)
+    if not 6 <= settings.cohort_size <= 10:
+        raise ConfigError(f"COACH_COHORT_SIZE must be between 6 and 10, not "
+                          f"{settings.cohort_size}.")
+    if not 2 <= settings.cohort_minimum <= 6:
+        raise ConfigError(f"COACH_COHORT_MINIMUM must be between 2 and 6, not "
+                          f"{settings.cohort_minimum}.")
+    if not 15 <= settings.cohort_minutes <= 240:
+        raise ConfigError(f"COACH_COHORT_MINUTES must be between 15 and 240, not "
+                          f"{settings.cohort_minutes}.")
     if settings.google_api_root == "google" and settings.service_account_file is None:
         raise ConfigError("COACH_GOOGLE_API_ROOT=google needs COACH_SERVICE_ACCOUNT_FILE "
                           "(a service-account key with domain-wide delegation).")

@@ -11,12 +11,12 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from .domain.events import CalendarEvent, Changes, DocLink
+from .domain.events import CalendarEvent, Changes, DocLink, Invitation
 from .domain.marks import EventMark
 from .domain.people import Directory
-from .domain.records import (AuditEntry, Grant, LeaseRecord, ManagerState, MeetingRecord, OptOut,
-                             PairRecord, PlanEntryRecord, PlanRecord, SigninRequest,
-                             StoredTemplate)
+from .domain.records import (AuditEntry, CohortQuarter, CohortRecord, Grant, LeaseRecord,
+                             ManagerState, MeetingRecord, OptOut, PairRecord, PlanEntryRecord,
+                             PlanRecord, SigninRequest, StoredTemplate)
 from .domain.rollout import Rollout
 from .domain.snapshot import DocSnapshot
 from .domain.workspace import DriveFile, Permission
@@ -50,6 +50,20 @@ class Calendar(Protocol):
 
         :raises PermissionDenied: only the event's organiser may add attachments.
         """
+
+    def free_busy(self, emails: list[str], start: datetime,
+                  end: datetime) -> dict[str, list[tuple[datetime, datetime]]]:
+        """When each of these people is busy in [start, end), as this user may see it; a
+        person whose calendar cannot be read is left out."""
+
+    def invite(self, invitation: Invitation) -> tuple[CalendarEvent, bool]:
+        """Put the event on this user's calendar with its guests invited (Google mails them);
+        the event and whether this call made it. An event with this id already there is
+        returned as it is, unchanged."""
+
+    def set_guests(self, event_id: str, guests: tuple[str, ...]) -> CalendarEvent:
+        """Make the event's guests exactly ``guests`` (those added are invited, those removed
+        told it is cancelled for them, the others told of the change)."""
 
 
 class Docs(Protocol):
@@ -171,6 +185,13 @@ class Store(Protocol):
 
     def templates(self) -> list[StoredTemplate]: ...
     def save_template(self, template: StoredTemplate) -> None: ...
+    def cohorts(self, quarter: str) -> list[CohortRecord]:
+        """The quarter's cohorts in number order."""
+
+    def save_cohort(self, record: CohortRecord) -> None: ...
+    def delete_cohort(self, quarter: str, number: int) -> None: ...
+    def cohort_quarter(self, quarter: str) -> CohortQuarter | None: ...
+    def save_cohort_quarter(self, record: CohortQuarter) -> None: ...
     def save_signin(self, request: SigninRequest) -> None: ...
 
     def take_signin(self, state: str) -> SigninRequest | None:

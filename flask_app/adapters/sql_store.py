@@ -20,9 +20,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..domain.events import Attachment, Attendee, CalendarEvent
 from ..domain.marks import EventMark
-from ..domain.records import (AuditEntry, Grant, LeaseRecord, ManagerState, MeetingRecord,
-                              OptOut, PairRecord, PlanEntryRecord, PlanRecord, SigninRequest,
-                              StoredTemplate)
+from ..domain.records import (AuditEntry, CohortQuarter, CohortRecord, Grant, LeaseRecord,
+                              ManagerState, MeetingRecord, OptOut, PairRecord, PlanEntryRecord,
+                              PlanRecord, SigninRequest, StoredTemplate)
 from ..domain.rollout import Rollout
 
 
@@ -156,6 +156,32 @@ class _Signin(_Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class _Cohort(_Base):
+    __tablename__ = "cohorts"
+    quarter: Mapped[str] = mapped_column(String(8), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    members: Mapped[list] = mapped_column(JSON, default=list)
+    pairs: Mapped[list] = mapped_column(JSON, default=list)
+    start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    conflicts: Mapped[list] = mapped_column(JSON, default=list)
+    event_id: Mapped[str] = mapped_column(String(1100), default="")
+    doc_id: Mapped[str] = mapped_column(String(128), default="")
+    invited: Mapped[list] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class _CohortQuarter(_Base):
+    __tablename__ = "cohort_quarters"
+    quarter: Mapped[str] = mapped_column(String(8), primary_key=True)
+    message: Mapped[str] = mapped_column(String(500))
+    unplaced: Mapped[list] = mapped_column(JSON, default=list)
+    organizer: Mapped[str] = mapped_column(String(320), default="")
+    changed_by: Mapped[str] = mapped_column(String(320), default="")
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class _Lease(_Base):
     __tablename__ = "leases"
     name: Mapped[str] = mapped_column(String(400), primary_key=True)
@@ -170,7 +196,7 @@ class _Setting(_Base):
 
 
 _LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Mark, _Lease, _Rollout, _OptOut,
-           _Grant, _Audit, _Template, _Signin)  # what a Workspace taught us
+           _Grant, _Audit, _Template, _Signin, _Cohort, _CohortQuarter)  # what a Workspace taught us
 
 
 def _aware(value):
@@ -358,6 +384,25 @@ class SqlStore:
 
     def save_template(self, template):
         self._save(_Template, template)
+
+    # --- cohorts -------------------------------------------------------------------------------
+    def cohorts(self, quarter):
+        return sorted(self._all(_Cohort, CohortRecord, _Cohort.quarter == quarter),
+                      key=lambda c: c.number)
+
+    def save_cohort(self, record):
+        self._save(_Cohort, record)
+
+    def delete_cohort(self, quarter, number):
+        with self._session() as session:
+            session.execute(delete(_Cohort).where(_Cohort.quarter == quarter,
+                                                  _Cohort.number == number))
+
+    def cohort_quarter(self, quarter):
+        return self._get(_CohortQuarter, CohortQuarter, quarter)
+
+    def save_cohort_quarter(self, record):
+        self._save(_CohortQuarter, record)
 
     def save_signin(self, request):
         self._save(_Signin, request)

@@ -4,6 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.agenda import NAMING, AgendaTemplate, TemplateError, parse_template
+from ..domain.document import Block
+from ..domain.session_agenda import parse_session_template
+
+SESSION_TEMPLATE = Path("sessions") / "peer-coaching.md"  # inside the templates folder
 
 
 def load_template(path: str | Path) -> AgendaTemplate:
@@ -46,3 +50,16 @@ def load_templates(directory: str | Path) -> dict[str, AgendaTemplate]:
     if not templates:
         raise TemplateError([f"{directory}: holds no agenda templates (*.md)"])
     return templates
+
+
+def load_session_template(directory: str | Path) -> tuple[Block, ...]:
+    """The cohorts' peer-coaching session agenda (``sessions/peer-coaching.md``).
+
+    :raises TemplateError: naming the file (and line) of every problem found.
+    """
+    path = Path(directory) / SESSION_TEMPLATE
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TemplateError([f"{path}: cannot be read ({error})"]) from error
+    return parse_session_template(source, str(path))

@@ -32,6 +32,23 @@ ANSWER_KEYS = (TOPIC, *QUESTIONS, FEEDBACK, PULSE)  # each gets an empty line to
 PLACEHOLDERS = ("manager_name", "report_name", "manager_given_name", "report_given_name",
                 "meeting_date", "meeting_day")
 
+SESSION_PLACEHOLDERS = ("quarter", "session_date", "members", "pairs", "focus")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a kind of template may hold: its section keys (and which are required), its
+    placeholders, and the placeholder that stands alone on a line for a list (the slot)."""
+
+    keys: tuple[str, ...]
+    required: tuple[str, ...]
+    placeholders: tuple[str, ...]
+    slot: str | None
+
+
+ONE_ON_ONE = Vocabulary((*SECTION_KEYS, *OPTIONAL_KEYS), SECTION_KEYS, PLACEHOLDERS, OPEN_ITEMS)
+SESSION = Vocabulary((), (), SESSION_PLACEHOLDERS, None)  # a cohort's peer-coaching session
+
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _SECTION_TAG = re.compile(r"\s*\{#([^{}]*)\}\s*$")
 _STRAY_TAG = re.compile(r"\{#[^{}]*\}")
@@ -58,7 +75,8 @@ class OpenItemsSlot:
 class Parser:
     """Turns one template's Markdown into blocks, collecting every problem with its line."""
 
-    def __init__(self, source: str, label: str):
+    def __init__(self, source: str, label: str, vocabulary: Vocabulary = ONE_ON_ONE):
+        self.vocabulary = vocabulary
         self.source = source
         self.lines = source.splitlines()
         self.label = label
@@ -118,8 +136,8 @@ class Parser:
         if tag:
             key = tag.group(1)
             runs = _trimmed((*runs[:-1], replace(runs[-1], text=runs[-1].text[: tag.start()])))
-            if key not in (*SECTION_KEYS, *OPTIONAL_KEYS):
-                known = ", ".join((*SECTION_KEYS, *OPTIONAL_KEYS))
+            if key not in self.vocabulary.keys:
+                known = ", ".join(self.vocabulary.keys) or "none in this kind of template"
                 self.problem(line, f"unknown section key '{key}' (known: {known})")
                 key = None
             elif key in self.key_lines:
@@ -142,7 +160,7 @@ class Parser:
 
     def paragraph(self, inline: Token, line: int | None) -> None:
         slot = PLACEHOLDER.fullmatch(inline.content.strip())
-        if not (slot and slot.group(1) == OPEN_ITEMS):
+        if not (slot and self.vocabulary.slot and slot.group(1) == self.vocabulary.slot):
             runs = self.runs(inline)
             self.check_stray_tag(runs, line)
             self.blocks.append(Block("paragraph", runs))
@@ -208,14 +226,15 @@ class Parser:
             # Placeholders written with entities (&#123;) or split by formatting get past
             # the source scan; render must only ever meet well-formed, known names.
             leftover = PLACEHOLDER.sub("", run.text)
-            unknown = set(names) - set(PLACEHOLDERS) - {OPEN_ITEMS}
+            unknown = set(names) - set(self.vocabulary.placeholders) - {OPEN_ITEMS}
             if placeholders_ok and (unknown or "{{" in leftover or "}}" in leftover):
                 self.problem(line, "malformed placeholder: write {{ name }} as plain text")
         return runs_tuple
 
     def scan_placeholders(self, inline: Token) -> bool:
         """Check every placeholder on the token's source lines; True if all are well formed."""
-        known = (*PLACEHOLDERS, OPEN_ITEMS)
+        known = (*self.vocabulary.placeholders,
+                 *((self.vocabulary.slot,) if self.vocabulary.slot else ()))
         start, end = inline.map or (0, 0)
         ok = True
         for number in range(start, end):
@@ -248,7 +267,7 @@ class Parser:
                 self.blocks.append(Block("paragraph"))
 
     def check_required(self) -> None:
-        missing = [key for key in SECTION_KEYS if key not in self.key_lines]
+        missing = [key for key in self.vocabulary.required if key not in self.key_lines]
         if missing:
             tags = ", ".join(f"{{#{key}}}" for key in missing)
             self.problem(None, f"missing section(s) {tags}; see agendas/README.md")

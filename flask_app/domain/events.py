@@ -55,6 +55,21 @@ class DocLink:
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """An event this service puts on an organiser's calendar and invites guests to (a cohort's
+    session). ``event_id`` is chosen by the service, so that making it twice makes it once."""
+
+    event_id: str
+    summary: str
+    description: str
+    start: datetime
+    end: datetime
+    time_zone: str
+    guests: tuple[str, ...]
+    doc: DocLink | None = None
+
+
+@dataclass(frozen=True)
 class CalendarEvent:
     """A single event, a recurring series, or one instance of a series.
 

@@ -155,3 +155,34 @@ class SigninRequest:
     verifier: str
     purpose: str  # "console", "opt_out", "opt_in" or "directory"
     created: datetime
+
+
+@dataclass
+class CohortRecord:
+    """One peer-coaching cohort of a quarter: its members and pairs, the slot chosen for its
+    session and, once sent, the invitation's event, the agenda doc and who was invited."""
+
+    quarter: str
+    number: int
+    members: list[str]
+    pairs: list[list[str]]
+    start: datetime | None = None
+    end: datetime | None = None
+    conflicts: list[str] = field(default_factory=list)  # members busy at the chosen time
+    event_id: str = ""  # on the organiser's calendar
+    doc_id: str = ""
+    invited: list[str] = field(default_factory=list)  # guests of the event as last sent
+    sent_at: datetime | None = None
+    sequence: int = 0  # how many times the sent invitation changed (the .ics SEQUENCE)
+
+
+@dataclass
+class CohortQuarter:
+    """A quarter's cohort plan as a whole: what was said about it and who could not be placed."""
+
+    quarter: str
+    message: str
+    unplaced: list[list[str]] = field(default_factory=list)  # [email, why]
+    organizer: str = ""
+    changed_by: str = ""
+    changed_at: datetime | None = None

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
-from ..domain.events import CalendarEvent, DocLink
+from ..domain.events import CalendarEvent, DocLink, Invitation
 from ..domain.records import AuditEntry
 from ..ports import Clock, Store, Workspace
 
@@ -71,6 +71,17 @@ class _Calendar(_Wrapped):
     def attach_doc(self, event: CalendarEvent, doc: DocLink) -> CalendarEvent:
         found = self._port.attach_doc(event, doc)
         self._record("calendar.attach_doc", event.id)
+        return found
+
+    def invite(self, invitation: Invitation) -> tuple[CalendarEvent, bool]:
+        found, made = self._port.invite(invitation)
+        if made:
+            self._record("calendar.invite", invitation.event_id)
+        return found, made
+
+    def set_guests(self, event_id: str, guests: tuple[str, ...]) -> CalendarEvent:
+        found = self._port.set_guests(event_id, guests)
+        self._record("calendar.set_guests", event_id)
         return found
 
 

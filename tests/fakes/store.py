@@ -22,6 +22,7 @@ class MemoryStore:
         self._plans, self._entries, self._leases, self._marks = {}, {}, {}, {}
         self._rollout, self._opt_outs, self._grants, self._audit = Rollout(), {}, {}, []
         self._templates, self._signins = {}, {}
+        self._cohorts, self._cohort_quarters = {}, {}
 
     @contextmanager
     def transaction(self):
@@ -131,6 +132,23 @@ class MemoryStore:
 
     def save_template(self, template):
         self._put(self._templates, template.name, template)
+
+    def cohorts(self, quarter):
+        return sorted((self._copy(c) for (q, _), c in self._cohorts.items() if q == quarter),
+                      key=lambda c: c.number)
+
+    def save_cohort(self, record):
+        self._put(self._cohorts, (record.quarter, record.number), record)
+
+    def delete_cohort(self, quarter, number):
+        with self._lock:
+            self._cohorts.pop((quarter, number), None)
+
+    def cohort_quarter(self, quarter):
+        return self._copy(self._cohort_quarters.get(quarter))
+
+    def save_cohort_quarter(self, record):
+        self._put(self._cohort_quarters, record.quarter, record)
 
     def save_signin(self, request):
         self._put(self._signins, request.state, request)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from flask_app.adapters.google.docs import snapshot
-from flask_app.domain.events import GOOGLE_DOC, Attachment, CalendarEvent, Changes, DocLink
+from flask_app.domain.events import (GOOGLE_DOC, Attachment, Attendee, CalendarEvent, Changes,
+                                     DocLink)
 from flask_app.domain.occurrences import expand
 from flask_app.domain.people import Directory
 from flask_app.domain.workspace import DriveFile, Permission
@@ -224,6 +225,43 @@ class FakeCalendar:
             return self.google.put_event(replace(current, attachments=kept + (attachment,),
                                                  marked_doc=doc.file_id))
         return self.google._call("calendar.attach_doc", work)
+
+    def free_busy(self, emails, start, end):
+        def work():
+            found = {}
+            for email in emails:
+                if email not in self.google.people:
+                    continue
+                busy = [e for e in FakeCalendar(self.google, email).between(start, end)
+                        if e.event_type == "default" and not e.all_day]
+                found[email] = sorted((max(e.start, start), min(e.end, end)) for e in busy)
+            return found
+        return self.google._call("calendar.free_busy", work)
+
+    def invite(self, invitation):
+        def work():
+            if invitation.event_id in self.google.events:
+                return self.google.events[invitation.event_id], False
+            attachments = (() if invitation.doc is None else (Attachment(
+                invitation.doc.file_id, invitation.doc.url, invitation.doc.title, GOOGLE_DOC),))
+            event = CalendarEvent(
+                invitation.event_id, invitation.summary, invitation.start, invitation.end,
+                organizer_email=self.user, attachments=attachments,
+                attendees=tuple(Attendee(g) for g in invitation.guests),
+                marked_doc=invitation.doc.file_id if invitation.doc else None,
+                time_zone=invitation.time_zone)
+            return self.google.put_event(event), True
+        return self.google._call("calendar.invite", work)
+
+    def set_guests(self, event_id, guests):
+        def work():
+            current = self.google.events.get(event_id)
+            if current is None or current.organizer_email != self.user:
+                raise NotFound(404, "notFound", "Not Found")
+            kept = {a.email: a for a in current.attendees}
+            return self.google.put_event(replace(
+                current, attendees=tuple(kept.get(g, Attendee(g)) for g in guests)))
+        return self.google._call("calendar.set_guests", work)
 
 
 class FakeDocs:

@@ -17,8 +17,9 @@ from workspace_sandbox.core.server import _upgrade
 from workspace_sandbox.core.world import FORMAT, World
 from workspace_sandbox.directory.api import seed_directory
 from workspace_sandbox.directory.groups import all_groups, seed_groups
-from workspace_sandbox.oauth.clients import (GROUP_DELEGATION, SERVICE_ACCOUNT_CLIENT_ID,
-                                             delegated_scopes, set_delegation)
+from workspace_sandbox.oauth.clients import (FREEBUSY_DELEGATION, GROUP_DELEGATION,
+                                             SERVICE_ACCOUNT_CLIENT_ID, delegated_scopes,
+                                             set_delegation)
 
 AUTH = "https://www.googleapis.com/auth/"
 GROUPS = AUTH + "admin.directory.group.readonly"
@@ -477,7 +478,7 @@ def test_a_world_kept_from_before_groups_is_upgraded(tmp_path):
     with world.transaction() as tx:
         assert [email for email, _ in all_groups(tx)] == GROUP_EMAILS
         assert set(GROUP_DELEGATION) <= set(delegated_scopes(tx, SERVICE_ACCOUNT_CLIENT_ID))
-        assert tx.setting("format") == FORMAT == 3
+        assert tx.setting("format") == FORMAT == 4
     empty = World(tmp_path / "empty.sqlite")
     seed_world(empty, empty=True)
     with empty.transaction() as tx:
@@ -485,4 +486,18 @@ def test_a_world_kept_from_before_groups_is_upgraded(tmp_path):
     _upgrade(empty)
     with empty.transaction() as tx:
         assert all_groups(tx) == [] and tx.setting("format") == FORMAT
+
+
+def test_a_world_kept_from_before_free_busy_may_read_it_after_the_upgrade(tmp_path):
+    world = World(tmp_path / "kept.sqlite")
+    seed_world(world)
+    with world.transaction() as tx:  # as the sandbox left a world before format 4
+        before = [s for s in delegated_scopes(tx, SERVICE_ACCOUNT_CLIENT_ID)
+                  if s not in FREEBUSY_DELEGATION]
+        set_delegation(tx, SERVICE_ACCOUNT_CLIENT_ID, before)
+        tx.set_setting("format", 3)
+    _upgrade(world)
+    with world.transaction() as tx:
+        assert set(FREEBUSY_DELEGATION) <= set(delegated_scopes(tx, SERVICE_ACCOUNT_CLIENT_ID))
+        assert tx.setting("format") == FORMAT
 

@@ -85,7 +85,7 @@ def _upgrade(world: World) -> None:
     from workspace_sandbox.core.seed import SEED_DIR
     from workspace_sandbox.directory.groups import upgrade_groups
     from workspace_sandbox.drive.access import index_files
-    from workspace_sandbox.oauth.clients import upgrade_delegation
+    from workspace_sandbox.oauth.clients import FREEBUSY_DELEGATION, upgrade_delegation
     with world.transaction() as tx:
         found = tx.setting("format", 1)
         if found < 2:
@@ -93,6 +93,8 @@ def _upgrade(world: World) -> None:
         if found < 3:
             upgrade_groups(tx, SEED_DIR)
             upgrade_delegation(tx)
+        if found < 4:
+            upgrade_delegation(tx, FREEBUSY_DELEGATION)
         if found < FORMAT:
             tx.set_setting("format", FORMAT)
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 # What a world holds: 2 = Drive files indexed by app properties and parents, 3 = directory
-# groups (and the service account's delegation for reading them).
-FORMAT = 3
+# groups (and the service account's delegation for reading them), 4 = the delegation also reads
+# free/busy (calendar.freebusy, for cohort sessions).
+FORMAT = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (

@@ -29,9 +29,12 @@ _AUTH = "https://www.googleapis.com/auth/"
 # Reading groups and their members (admin.directory.group.*) came with world format 3.
 GROUP_DELEGATION = tuple(_AUTH + s for s in (
     "admin.directory.group.readonly", "admin.directory.group.member.readonly"))
+# Reading free/busy for cohort sessions (calendar.freebusy) came with world format 4.
+FREEBUSY_DELEGATION = (_AUTH + "calendar.freebusy",)
 DEFAULT_DELEGATION = tuple(_AUTH + s for s in (
     "calendar", "calendar.events", "drive.file", "documents", "admin.directory.user.readonly",
-    "admin.directory.orgunit.readonly", "userinfo.email")) + GROUP_DELEGATION + ("openid",)
+    "admin.directory.orgunit.readonly", "userinfo.email")) + GROUP_DELEGATION + FREEBUSY_DELEGATION + (
+    "openid",)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -88,13 +91,13 @@ def set_delegation(tx: Tx, client_id: str, scopes: list[str]) -> None:
     tx.put("oauth.delegation", client_id, {"scopes": list(scopes)})
 
 
-def upgrade_delegation(tx: Tx) -> None:
-    """A world kept from before groups: the service account may read groups too, if it may
+def upgrade_delegation(tx: Tx, added: tuple[str, ...] = GROUP_DELEGATION) -> None:
+    """A world kept from before ``added`` scopes: the service account gets them too, if it may
     still read users (a delegation narrowed through the control plane stays narrow)."""
     scopes = delegated_scopes(tx, SERVICE_ACCOUNT_CLIENT_ID)
     if _AUTH + "admin.directory.user.readonly" in scopes:
         set_delegation(tx, SERVICE_ACCOUNT_CLIENT_ID,
-                       scopes + [s for s in GROUP_DELEGATION if s not in scopes])
+                       scopes + [s for s in added if s not in scopes])
 
 
 def is_delegated(tx: Tx, client_id: str, user: str) -> bool:

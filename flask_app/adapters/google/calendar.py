@@ -4,11 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ...domain.events import GOOGLE_DOC, Attachment, Attendee, CalendarEvent, Changes, DocLink
+from ...domain.events import (GOOGLE_DOC, Attachment, Attendee, CalendarEvent, Changes, DocLink,
+                              Invitation)
+from ...errors import Conflict
 from .clients import GoogleClients
 
 DOC_PROPERTY = "coachDocId"  # private extended property: the pair doc this service attached
 PAGE_SIZE = 2500
+FREEBUSY_CALENDARS = 50  # freebusy.query's calendarExpansionMax at most
 
 
 class GoogleCalendar:
@@ -70,6 +73,57 @@ class GoogleCalendar:
             body={"attachments": attachments,
                   "extendedProperties": {"private": {DOC_PROPERTY: doc.file_id}}})
         return to_domain(self._clients.execute(request, "calendar.events.patch"))
+
+    def free_busy(self, emails: list[str], start: datetime,
+                  end: datetime) -> dict[str, list[tuple[datetime, datetime]]]:
+        freebusy = self._clients.resource("calendar", self._user, "freebusy", grant="freebusy")
+        found: dict[str, list[tuple[datetime, datetime]]] = {}
+        for first in range(0, len(emails), FREEBUSY_CALENDARS):
+            batch = emails[first:first + FREEBUSY_CALENDARS]
+            request = freebusy.query(body={
+                "timeMin": start.isoformat(), "timeMax": end.isoformat(), "timeZone": "UTC",
+                "calendarExpansionMax": len(batch), "items": [{"id": e} for e in batch]})
+            answer = self._clients.execute(request, "calendar.freebusy.query")
+            for email, calendar in answer.get("calendars", {}).items():
+                if not calendar.get("errors"):
+                    found[email.lower()] = [(_instant(b["start"]), _instant(b["end"]))
+                                            for b in calendar.get("busy", [])]
+        return found
+
+    def invite(self, invitation: Invitation) -> tuple[CalendarEvent, bool]:
+        body = {"id": invitation.event_id, "summary": invitation.summary,
+                "description": invitation.description,
+                "start": {"dateTime": invitation.start.isoformat(),
+                          "timeZone": invitation.time_zone},
+                "end": {"dateTime": invitation.end.isoformat(), "timeZone": invitation.time_zone},
+                "attendees": [{"email": guest} for guest in invitation.guests],
+                "guestsCanModify": False, "guestsCanInviteOthers": False}
+        if invitation.doc is not None:
+            body["attachments"] = [{"fileUrl": invitation.doc.url, "title": invitation.doc.title,
+                                    "mimeType": GOOGLE_DOC}]
+            body["extendedProperties"] = {"private": {DOC_PROPERTY: invitation.doc.file_id}}
+        request = self._events().insert(calendarId="primary", sendUpdates="all",
+                                        supportsAttachments=True, body=body)
+        try:
+            return to_domain(self._clients.execute(request, "calendar.events.insert")), True
+        except Conflict:  # made before (or by a retry whose answer was lost)
+            return self.event(invitation.event_id), False
+
+    def set_guests(self, event_id: str, guests: tuple[str, ...]) -> CalendarEvent:
+        # a patch replaces the whole list: guests who stay keep their answers
+        request = self._events().get(calendarId="primary", eventId=event_id)
+        kept = {a["email"].lower(): a for a in self._clients.execute(
+            request, "calendar.events.get").get("attendees", []) if a.get("email")}
+        attendees = [kept.get(guest.lower(), {"email": guest}) for guest in guests]
+        attendees += [a for email, a in kept.items() if a.get("organizer") or a.get("resource")
+                      if email not in {g.lower() for g in guests}]
+        request = self._events().patch(calendarId="primary", eventId=event_id, sendUpdates="all",
+                                       body={"attendees": attendees})
+        return to_domain(self._clients.execute(request, "calendar.events.patch"))
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _attachment_json(attachment: Attachment) -> dict:

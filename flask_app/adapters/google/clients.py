@@ -60,6 +60,8 @@ RETRIES = {
     "calendar.events.list": "safe", "calendar.events.get": "safe",
     "calendar.events.instances": "safe", "calendar.freebusy.query": "safe",
     "calendar.events.patch": "safe",
+    # always with the service's own event id: a repeat answers 409 and the caller reads it
+    "calendar.events.insert": "safe",
     "directory.users.list": "safe", "directory.users.get": "safe",
     "directory.orgunits.list": "safe",
     "docs.documents.get": "safe", "docs.documents.batchUpdate": "safe",

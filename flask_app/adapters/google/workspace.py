@@ -12,6 +12,7 @@ from .docs import GoogleDocs
 from .drive import GoogleDrive
 
 CALENDAR_EVENTS = "https://www.googleapis.com/auth/calendar.events"
+CALENDAR_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
 DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
 DOCUMENTS = "https://www.googleapis.com/auth/documents"
 DIRECTORY_USERS = "https://www.googleapis.com/auth/admin.directory.user.readonly"
@@ -23,6 +24,7 @@ DIRECTORY_MEMBERS = "https://www.googleapis.com/auth/admin.directory.group.membe
 # in the console (rollout: "write into a doc already attached").
 SCOPES = {
     "calendar": (CALENDAR_EVENTS,),
+    "freebusy": (CALENDAR_FREEBUSY,),  # the cohort organiser reads managers' free/busy
     "docs": (DRIVE_FILE,),
     "docs.any": (DRIVE_FILE, DOCUMENTS),  # only when HR lets the service reuse people's docs
     "drive": (DRIVE_FILE,),
