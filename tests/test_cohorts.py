@@ -226,3 +226,14 @@ def test_coach_cohorts_plan_and_send_on_the_demo_organisation(demo):
     assert len(invitations(demo)) == 4
     bad = runner.invoke(main, ["cohorts", "plan", "--quarter", "2027-2"], env=env)
     assert bad.exit_code != 0 and "2027-2" in bad.output and "2027Q1" in bad.output
+
+
+def test_the_cohort_pages_need_a_signed_in_admin(org):
+    from flask_app import create_app
+    client = create_app(coach=org.app, test_config={"TESTING": True}).test_client()
+    org.app.cohorts().plan(QUARTER, by="test")
+    for path in ("/admin/cohorts", f"/admin/cohorts/{QUARTER}/1.ics"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and "/signin" in answer.headers["Location"], path
+    assert client.post("/admin/cohorts/send", data={"quarter": QUARTER}).status_code == 400
+    assert invitations(org) == []  # no CSRF token, nothing sent

@@ -14,7 +14,9 @@ from markupsafe import Markup
 
 from ..adapters import charts
 from ..adapters.google.workspace import SCOPES
+from ..adapters.invite_ics import invitation, stable_uid
 from ..domain.agenda import AgendaContext, TemplateError, parse_template
+from ..domain.cohorts import next_quarter, previous_quarter, quarter_of
 from ..domain.figures import Figures
 from ..domain.html import to_html
 from ..domain.records import StoredTemplate
@@ -231,3 +233,92 @@ def audit_csv(user: str):
         writer.writerow((entry.at.isoformat(), entry.kind, entry.file_id, entry.actor,
                          entry.manager))
     return _csv(out.getvalue(), "audit.csv")
+
+
+# --- cohorts -------------------------------------------------------------------------------
+@bp.get("/cohorts")
+@admin_only
+def cohorts(user: str):
+    return _cohorts_page(user, _quarter(request.args.get("quarter")))
+
+
+@bp.post("/cohorts/plan")
+@admin_only
+def cohorts_plan(user: str):
+    quarter = _quarter(request.form.get("quarter"))
+    try:
+        coach().cohorts().plan(quarter, by=user)
+    except InputError as error:
+        return _cohorts_page(user, quarter, error=str(error)), 400
+    return redirect(url_for("console.cohorts", quarter=quarter))
+
+
+@bp.post("/cohorts/move")
+@admin_only
+def cohorts_move(user: str):
+    quarter = _quarter(request.form.get("quarter"))
+    email = request.form.get("email", "")
+    try:
+        to = int(request.form.get("to", ""))
+        coach().cohorts().move(quarter, email, to, by=user)
+    except ValueError:
+        return _cohorts_page(user, quarter, error="Choose the cohort to move to."), 400
+    except InputError as error:
+        return _cohorts_page(user, quarter, error=str(error)), 400
+    flash(f"Moved {coach().name_of(email)} to cohort {to}.")
+    return redirect(url_for("console.cohorts", quarter=quarter))
+
+
+@bp.post("/cohorts/send")
+@admin_only
+def cohorts_send(user: str):
+    quarter = _quarter(request.form.get("quarter"))
+    try:
+        sent = coach().cohorts().send(quarter, by=user)
+    except InputError as error:
+        return _cohorts_page(user, quarter, error=str(error)), 400
+    done = ", ".join(f"cohort {n}: {outcome}" for n, outcome in sorted(sent.outcomes.items()))
+    flash(f"Invitations: {done or 'none to send'}.")
+    for problem in sent.problems:
+        flash(f"Not sent: {problem}")
+    return redirect(url_for("console.cohorts", quarter=quarter))
+
+
+@bp.get("/cohorts/<quarter>/<int:number>.ics")
+@admin_only
+def cohort_ics(user: str, quarter: str, number: int):
+    c = coach()
+    try:
+        details = c.cohorts().invite_details(quarter, number)
+    except InputError as error:
+        return _cohorts_page(user, _quarter(None), error=str(error)), 404
+    data = invitation(uid=stable_uid(details.key, c.settings.domain), sequence=details.sequence,
+                      summary=details.summary, description=details.description,
+                      start=details.start, end=details.end, time_zone=details.time_zone,
+                      organizer=details.organizer, attendees=details.attendees, url=details.url,
+                      stamp=c.now())
+    return Response(data, mimetype="text/calendar", headers={
+        "Content-Disposition": f"attachment; filename=cohort-{number}-{quarter}.ics"})
+
+
+def _quarter(text: str | None) -> str:
+    if text:
+        return text.strip().upper()
+    return next_quarter(quarter_of(coach().now().date()))
+
+
+def _cohorts_page(user: str, quarter: str, *, error: str | None = None):
+    c = coach()
+    service = c.cohorts()
+    try:
+        planned = service.kept(quarter)
+    except InputError as error_found:
+        planned, error, quarter = None, str(error_found), _quarter(None)
+    return render_template("console/cohorts.html", user=user, quarter=quarter, planned=planned,
+                           error=error, name=c.name_of,
+                           quarters=_around(quarter_of(c.now().date())))
+
+
+def _around(current: str) -> list[str]:
+    before, after = previous_quarter(current), next_quarter(current)
+    return [before, current, after, next_quarter(after)]

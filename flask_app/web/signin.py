@@ -63,6 +63,9 @@ def signin():
     c = coach()
     needs_directory = c.store.rollout().mode == OPT_IN and not c.store.grants("directory")
     hint = request.args.get("hint") or c.demo_admin()  # the demo: its HR admin, one click
+    wanted = request.args.get("next", "")
+    if wanted.startswith("/admin") and "//" not in wanted and "\\" not in wanted:
+        session["signin_next"] = wanted  # back to the console page asked for, nowhere else
     return start("directory" if needs_directory else "console", hint)
 
 
@@ -110,10 +113,11 @@ def _console_session(email: str):
     if not coach().console_access().allowed(email):
         log.info("console sign-in refused for someone who is neither admin nor HR")
         return render_template("refused.html", email=email), 403
+    wanted = session.get("signin_next")
     session.clear()
     session.permanent = True
     session[USER], session[SINCE] = email, time.time()
-    return redirect(url_for("console.overview"))
+    return redirect(wanted or url_for("console.overview"))
 
 
 @bp.post("/signout")
