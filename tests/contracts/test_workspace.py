@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from flask_app.domain.events import DocLink
+from flask_app.domain.events import DocLink, Invitation
 from flask_app.errors import Conflict, GoogleApiError, NotFound, PermissionDenied, RateLimited
 from flask_app.errors import SyncTokenExpired
+from flask_app.services.cohorts import event_id
 from tests.contracts.conftest import START
 
 MARK = "coachContract"
@@ -92,6 +93,32 @@ def test_one_event_and_one_meeting_of_a_series_are_read_by_id(backend):
         assert instance.start == START + timedelta(days=7)
         assert instance.recurring_event_id == event.id
         assert instance.original_start == START + timedelta(days=7)
+
+
+def test_free_busy_shows_each_persons_meetings_as_the_asker_may_see_them(backend):
+    backend.create_event(backend.manager, backend.report, "Busy hour")
+    found = backend.workspace.calendar(backend.outsider).free_busy(
+        [backend.manager, backend.report], START - timedelta(hours=1), START + timedelta(hours=3))
+    for person in (backend.manager, backend.report):  # overlapping busy times are merged
+        assert any(a <= START and START + timedelta(minutes=30) <= b for a, b in found[person])
+        assert all(START - timedelta(hours=1) <= a < b <= START + timedelta(hours=3)
+                   for a, b in found[person])
+
+
+def test_an_invitation_is_made_once_and_its_guests_changed(backend):
+    invitation = Invitation(event_id("2031Q1", 1, backend.outsider), "Cohort session", "Agenda",
+                            START, START + timedelta(minutes=90), "UTC",
+                            (backend.manager, backend.report))
+    calendar = backend.workspace.calendar(backend.outsider)
+    event, made = calendar.invite(invitation)
+    assert made and event.id == invitation.event_id
+    again, made_again = calendar.invite(invitation)
+    assert not made_again and again.id == event.id
+    guests = {a.email for a in again.attendees if not a.organizer}
+    assert guests == {backend.manager, backend.report}
+    changed_event = calendar.set_guests(event.id, (backend.manager,))
+    assert {a.email for a in changed_event.attendees if not a.organizer} == {backend.manager}
+    assert backend.workspace.calendar(backend.manager).event(event.id).summary == "Cohort session"
 
 
 def test_someone_elses_event_is_not_found(backend):
