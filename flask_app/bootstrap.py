@@ -111,7 +111,8 @@ class Coach:
     def rollout(self) -> RolloutService:
         return RolloutService(self.store, self.workspace, self.clock,
                               revoke=lambda token: self.signin().revoke(token),
-                              open_token=lambda sealed: self.vault().open(sealed))
+                              open_token=lambda sealed: self.vault().open(sealed),
+                              withdrawn=lambda email: self.cohorts().withdraw(email))
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -237,3 +237,20 @@ def test_the_cohort_pages_need_a_signed_in_admin(org):
         assert answer.status_code == 302 and "/signin" in answer.headers["Location"], path
     assert client.post("/admin/cohorts/send", data={"quarter": QUARTER}).status_code == 400
     assert invitations(org) == []  # no CSRF token, nothing sent
+
+
+def test_opting_out_takes_a_manager_out_of_the_coming_session_at_once(org):
+    service = org.app.cohorts()
+    service.plan(QUARTER, by="test")
+    service.send(QUARTER, by="test")
+    cohort = next(c for c in service.kept(QUARTER).cohorts if c.members)
+    leaver, mailed = cohort.members[-1], len(invitations(org))
+    assert org.app.rollout().opt_out(leaver)  # from /optout or the add-on; HR does nothing
+    assert [(m["to"], m["method"]) for m in invitations(org, to=leaver)][-1] == \
+        (leaver, "cancellation")
+    assert len(invitations(org)) == mailed + len(cohort.members)  # one each: cancel, updates
+    kept = service.kept(QUARTER)
+    assert all(leaver not in c.members for c in kept.cohorts)
+    shared = {p["emailAddress"] for p in org.service("drive", ORGANIZER).permissions().list(
+        fileId=cohort.doc_id, fields="permissions(emailAddress)").execute()["permissions"]}
+    assert leaver not in shared

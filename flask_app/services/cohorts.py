@@ -22,7 +22,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..domain.cohorts import (Cohort, CohortPlan, CohortRules, Member, form_cohorts, join, leave,
-                              move, previous_quarter, quarter_start)
+                              move, next_quarter, previous_quarter, quarter_of, quarter_start)
 from ..domain.document import Block
 from ..domain.events import DocLink, Invitation
 from ..domain.people import Directory
@@ -227,6 +227,25 @@ class CohortService:
         if slot is None or slot.start != record.start:  # nobody else free then: check directly
             return sorted(e for e in record.members if busy.get(e))
         return list(slot.conflicts)
+
+    def withdraw(self, email: str) -> None:
+        """Someone opted out or left: out of this quarter's and next quarter's cohorts whose
+        session is still to come, their invitation and the doc taken back if it was sent.
+        Never raises for Google's errors (the next send catches up)."""
+        current = quarter_of(self.clock.now().date())
+        for quarter in (current, next_quarter(current)):
+            kept = self.kept(quarter)
+            was = next((c for c in kept.cohorts if email in c.members), None) if kept else None
+            if was is None or (was.end is not None and was.end <= self.clock.now()):
+                continue
+            try:
+                planned = self.plan(quarter, by="opt-out")
+                record = planned.cohort(was.number)
+                if was.sent_at and record is not None and record.members:
+                    self._send(record, planned)
+            except GoogleApiError as error:
+                log.warning("cohort %s of %s not updated after an opt-out: %s", was.number,
+                            quarter, error.summary)
 
     # --- sending -------------------------------------------------------------------------------
     def send(self, quarter: str, *, by: str = "") -> Sent:

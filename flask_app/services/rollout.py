@@ -33,6 +33,7 @@ class RolloutService:
     clock: Clock
     revoke: Callable[[str], bool] = lambda token: False  # revokes a refresh token at Google
     open_token: Callable[[str], str] = lambda sealed: sealed  # decrypts a stored token
+    withdrawn: Callable[[str], None] = lambda email: None  # takes them out of future cohorts
 
     def coverage(self, directory: Directory, units: list[str], groups: list[str]) -> Coverage:
         """What enabling ``units`` and ``groups`` covers (for the preview and the passes).
@@ -93,6 +94,7 @@ class RolloutService:
                 log.warning("a refresh token was deleted but Google did not confirm revoking it")
             self.store.delete_grant(email, CALENDAR_GRANT)
         log.info("a person opted out")
+        self.withdrawn(email)
         return not already
 
     def check_delegation(self, admin: str, scopes: dict[str, tuple[str, ...]]) -> list[Check]:
