@@ -205,7 +205,7 @@ def test_the_ics_invitation_parses_back_with_organiser_guests_and_zone(org):
         event["UID"]
     missing = runner.invoke(main, ["cohorts", "ics", "--quarter", QUARTER, "--cohort", "99"],
                             env=env)
-    assert missing.exit_code != 0 and "has no cohort 99" in missing.output
+    assert missing.exit_code != 0 and "has no cohort 99 (coach cohorts plan" in missing.output
     assert "Traceback" not in missing.output
 
 
@@ -254,3 +254,16 @@ def test_opting_out_takes_a_manager_out_of_the_coming_session_at_once(org):
     shared = {p["emailAddress"] for p in org.service("drive", ORGANIZER).permissions().list(
         fileId=cohort.doc_id, fields="permissions(emailAddress)").execute()["permissions"]}
     assert leaver not in shared
+
+
+def test_an_empty_plan_is_formed_again_once_more_managers_are_enabled(demo):
+    from flask_app.domain.rollout import Rollout
+    demo.store.save_rollout(Rollout(units=["/Engineering"]))  # four managers, three regions
+    service = demo.app.cohorts()
+    assert [c for c in service.plan(QUARTER, by="test").cohorts if c.members] == []
+    demo.store.save_rollout(Rollout(units=["/"]))
+    formed = [c for c in service.plan(QUARTER, by="test").cohorts if c.members]
+    assert len(formed) == 1 and len(formed[0].members) == 4
+    kept = formed[0].members
+    again = service.plan(QUARTER, by="test", afresh=True)
+    assert [c.members for c in again.cohorts if c.members] == [kept]  # deterministic

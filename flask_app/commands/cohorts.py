@@ -25,10 +25,13 @@ def _quarter(coach, quarter: str | None) -> str:
 
 @cohorts.command("plan")
 @_QUARTER
-def plan(quarter: str | None) -> None:
+@click.option("--afresh", is_flag=True,
+              help="Form the cohorts again (only before invitations went out; moves are lost).")
+def plan(quarter: str | None, afresh: bool) -> None:
     """Form the cohorts (or bring the kept plan up to date) and print them."""
     coach = build(load_settings())
-    planned = coach.cohorts().plan(_quarter(coach, quarter), by="coach cohorts plan")
+    planned = coach.cohorts().plan(_quarter(coach, quarter), by="coach cohorts plan",
+                                   afresh=afresh)
     click.echo(f"{planned.quarter}: {planned.message}")
     for cohort in planned.cohorts:
         if not cohort.members:

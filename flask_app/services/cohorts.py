@@ -90,13 +90,17 @@ class CohortService:
         self._zones: dict[str, str] = {}
 
     # --- planning ------------------------------------------------------------------------------
-    def plan(self, quarter: str, *, by: str = "") -> QuarterPlan:
+    def plan(self, quarter: str, *, by: str = "", afresh: bool = False) -> QuarterPlan:
         """The quarter's plan, formed (or brought up to date) and kept, each unsent cohort
-        with the best slot for its session."""
+        with the best slot for its session. A plan nothing was sent from is formed again when
+        it has no cohort, or when asked (``afresh``: HR's moves are then lost)."""
         quarter_start(quarter)  # a bad quarter fails here, with its message
         directory = self._directory()
         members = self._members(directory, quarter)
         kept = self._kept(quarter)
+        if kept is not None and not any(c.sent_at for c in self.store.cohorts(quarter)) and (
+                afresh or not any(c.members for c in kept.cohorts)):
+            kept = None
         if kept is None:
             previous = self._kept(previous_quarter(quarter))
             plan = form_cohorts(members.values(), quarter, self.settings.rules, previous)
@@ -333,7 +337,7 @@ class CohortService:
         """
         record = next((c for c in self.store.cohorts(quarter) if c.number == number), None)
         if record is None or not record.members:
-            raise InputError(f"{quarter} has no cohort {number}: run coach cohorts plan first")
+            raise InputError(f"{quarter} has no cohort {number} (coach cohorts plan lists them)")
         if record.start is None or record.end is None:
             raise InputError(f"cohort {number} of {quarter} has no session time yet")
         directory = self._directory()

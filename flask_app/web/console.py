@@ -247,7 +247,7 @@ def cohorts(user: str):
 def cohorts_plan(user: str):
     quarter = _quarter(request.form.get("quarter"))
     try:
-        coach().cohorts().plan(quarter, by=user)
+        coach().cohorts().plan(quarter, by=user, afresh=request.form.get("afresh") == "yes")
     except InputError as error:
         return _cohorts_page(user, quarter, error=str(error)), 400
     return redirect(url_for("console.cohorts", quarter=quarter))
