@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache, lru_cache
 from typing import Callable
 
+from .adapters.cloud_tasks import CloudTasksQueue, client_for
 from .adapters.google.addon_tokens import AddonTokens
 from .adapters.google.clients import (ConnectionPool, Delegation, GoogleClients, GoogleEndpoints,
                                       RetryPolicy)
@@ -30,11 +31,12 @@ from .domain.detection import DetectionSettings
 from .domain.rollout import OPT_IN
 from .domain.people import Directory
 from .errors import ConfigError
-from .ports import Clock, Store, Workspace
+from .ports import Clock, Store, TaskQueue, Workspace
 from .services.access import ConsoleAccess
 from .services.addon import AddonService
 from .services.audit import AuditedWorkspace
 from .services.cohorts import CohortService, CohortSettings
+from .services.fanout import FanOut
 from .services.figures import FigureService
 from .services.passes import SyncPass
 from .services.rollout import RolloutService
@@ -43,6 +45,7 @@ from .services.sync import ManagerSync, SyncSettings
 log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "one-on-one"
 DIRECTORY_TTL = timedelta(minutes=10)
+SANDBOX_DISPATCHES, SANDBOX_CONCURRENT = 10, 4  # as queue.yaml sets for production, scaled down
 SANDBOX_WEB_CLIENT = "coach-web.apps.sandbox.example"  # the sandbox's seeded web client
 
 
@@ -78,6 +81,8 @@ class Coach:
     person: Callable[[str], Workspace] | None = None
     signin: Callable[[], GoogleSignIn] | None = None  # Google sign-in for the web client
     vault: Callable[[], TokenVault] | None = None  # encrypts stored refresh tokens
+    _tasks: Callable[[], TaskQueue] | None = field(default=None, repr=False)
+    _queue: TaskQueue | None = field(default=None, repr=False)
     _server: object | None = field(default=None, repr=False)
     _directory: tuple[float, Directory] | None = field(default=None, repr=False)
     _access: ConsoleAccess | None = field(default=None, repr=False)
@@ -162,6 +167,22 @@ class Coach:
             found[stored.name] = _parsed(stored.name, stored.text)
         return found
 
+    def task_queue(self) -> TaskQueue | None:
+        """The Cloud Tasks queue the sweep fans out on (None: ``COACH_TASKS=inline``)."""
+        if self.settings.tasks != "cloud":
+            return None
+        with self._lock:
+            if self._queue is None:
+                self._queue = self._tasks()
+            return self._queue
+
+    def fan_out(self) -> FanOut:
+        queue = self.task_queue()
+        if queue is None:
+            raise ConfigError("COACH_TASKS=inline: there is no task queue to fan out on.")
+        return FanOut(self.rollout(), self.manager_sync(lease_waits=0), queue,
+                      self.recent_directory, self.directory, self.clock)
+
     def cohorts(self) -> CohortService:
         s = self.settings
         organizer = s.cohort_organizer or s.admin_email or _demo_admin()
@@ -218,7 +239,8 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
         return Coach(settings, store, AuditedWorkspace(workspace, store, clock), clock,
                      templates, addon_tokens=_addon_tokens(settings, endpoints, None),
                      person=_person_access(endpoints, retry, store, clock),
-                     signin=signin, vault=vault)
+                     signin=signin, vault=vault,
+                     _tasks=lambda: CloudTasksQueue(client_for(None), settings.tasks_queue, clock))
     client, server = sandbox_client(settings)
     endpoints = GoogleEndpoints(client.url, client.ca_file)
     signin = _signin(settings, endpoints, client)
@@ -229,7 +251,16 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
     return Coach(settings, store, AuditedWorkspace(workspace, store, clock), clock, templates,
                  sandbox=client, addon_tokens=_addon_tokens(settings, endpoints, client),
                  person=_person_access(endpoints, retry, store, clock),
-                 signin=signin, vault=vault, _server=server)
+                 signin=signin, vault=vault, _server=server,
+                 _tasks=lambda: _sandbox_tasks(settings, client, clock))
+
+
+def _sandbox_tasks(settings: Settings, client, clock: Clock) -> CloudTasksQueue:
+    """The sandbox's Cloud Tasks, its queue made on first use (Google's comes from queue.yaml)."""
+    queue = CloudTasksQueue(client_for(client.service_account_key(), endpoint=client.url,
+                                       ca_file=client.ca_file), settings.tasks_queue, clock)
+    queue.ensure_queue(dispatches_per_second=SANDBOX_DISPATCHES, concurrent=SANDBOX_CONCURRENT)
+    return queue
 
 
 def _workspace(endpoints: GoogleEndpoints, service_account: dict, admin: str,

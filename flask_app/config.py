@@ -16,6 +16,8 @@
 | COACH_TOKEN_KEYS | (a key in the instance folder, on the sandbox) | Fernet keys, comma-separated, newest first, encrypting the refresh tokens of the opt-in mode (see adapters/token_vault.py) |
 | COACH_HR_GROUP | (none: Workspace admins only) | the group whose members may use the HR console besides Workspace admins |
 | COACH_SESSION_HOURS | 8 | how long a console sign-in lasts |
+| COACH_TASKS | cloud with Google, inline on the sandbox | `cloud`: the sweep enqueues one Cloud Tasks task per manager (the sandbox serves Cloud Tasks too); `inline`: the sweep syncs everyone in its own request |
+| COACH_TASKS_QUEUE | projects/one-on-one-coach/locations/europe-west1/queues/manager-sync | the Cloud Tasks queue (queue.yaml sets its rates) |
 | COACH_COHORT_ORGANIZER | (the admin the directory is read as) | whose calendar holds the cohorts' sessions and owns their docs: a programme account or HR's |
 | COACH_COHORT_SIZE | 8 | the size cohorts aim for (six to ten) |
 | COACH_COHORT_MINIMUM | 4 | the least a cohort may have when fewer than six managers can meet together |
@@ -35,6 +37,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +105,8 @@ class Settings:
     hr_group: str = ""
     session_hours: int = 8
     cohort_organizer: str = ""
+    tasks: str = "inline"
+    tasks_queue: str = "projects/one-on-one-coach/locations/europe-west1/queues/manager-sync"
     cohort_size: int = 8
     cohort_minimum: int = 4
     cohort_minutes: int = 90
@@ -148,12 +153,22 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         hr_group=(env.get("COACH_HR_GROUP") or "").strip().lower(),
         session_hours=_int(env, "COACH_SESSION_HOURS", 8),
         cohort_organizer=(env.get("COACH_COHORT_ORGANIZER") or "").strip().lower(),
+        tasks=(env.get("COACH_TASKS") or ("cloud" if env.get("COACH_GOOGLE_API_ROOT") == "google"
+                                          else "inline")).strip().lower(),
+        tasks_queue=env.get("COACH_TASKS_QUEUE") or
+        "projects/one-on-one-coach/locations/europe-west1/queues/manager-sync",
         cohort_size=_int(env, "COACH_COHORT_SIZE", 8),
         cohort_minimum=_int(env, "COACH_COHORT_MINIMUM", 4),
         cohort_minutes=_int(env, "COACH_COHORT_MINUTES", 90),
     )
     values.update(overrides)
     settings = Settings(**values)
+    if settings.tasks not in ("cloud", "inline"):
+        raise ConfigError(f"COACH_TASKS must be cloud or inline, not {settings.tasks!r}.")
+    if not re.fullmatch(r"projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]+",
+                        settings.tasks_queue):
+        raise ConfigError("COACH_TASKS_QUEUE must look like projects/P/locations/L/queues/Q, "
+                          f"not {settings.tasks_queue!r}.")
     if not 6 <= settings.cohort_size <= 10:
         raise ConfigError(f"COACH_COHORT_SIZE must be between 6 and 10, not "
                           f"{settings.cohort_size}.")

@@ -29,7 +29,7 @@ from ..domain.people import Directory
 from ..domain.records import ManagerState, MeetingRecord, PairRecord
 from ..domain.schedule import HORIZON
 from ..domain.snapshot import DocSnapshot
-from ..errors import GoogleApiError, SyncTokenExpired
+from ..errors import GoogleApiError, RateLimited, SyncTokenExpired
 from ..ports import Clock, Docs, Drive, Store, Workspace
 from . import pair_docs
 from .audit import for_manager
@@ -60,6 +60,13 @@ class SyncResult:
     problems: list[str] = field(default_factory=list)
     failed: str | None = None  # the manager could not be synced: why ("method: status reason")
     skipped: str | None = None  # not synced this time, and why (another sync was running)
+    # Google rate-limited some call: try again after this many seconds (None: not limited)
+    retry_after: float | None = None
+
+
+def _note_limit(result: SyncResult, error: GoogleApiError) -> None:
+    if isinstance(error, RateLimited):
+        result.retry_after = max(result.retry_after or 0, error.retry_after or 0) or 30.0
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,7 @@ class ManagerSync:
             events, token, full = self._changes(manager, state)
         except GoogleApiError as error:
             result.failed = error.summary
+            _note_limit(result, error)
             state.failure = error.summary
             self.store.save_manager(state)
             log.warning("calendar of a manager could not be read: %s", error.summary)
@@ -194,6 +202,7 @@ class ManagerSync:
                 self._pair(run, pair, state, full, write_agendas, gather)
             except GoogleApiError as error:
                 result.problems.append(error.summary)
+                _note_limit(result, error)
                 log.warning("pair sync failed: %s", error.summary)
         state.sync_token, state.synced_at, state.failure = token, now, None
         self.store.save_manager(state)

@@ -1,4 +1,10 @@
-"""Scheduled work: the cron sweep that syncs every enabled manager (see cron.yaml)."""
+"""Scheduled work: the cron sweep (cron.yaml) and the task that syncs one manager (queue.yaml).
+
+With ``COACH_TASKS=cloud`` the sweep enqueues one task per manager and answers at once; the
+queue delivers each to ``/tasks/manager``. Both accept only App Engine's own requests: cron's
+``X-Appengine-Cron`` and Cloud Tasks' ``X-AppEngine-QueueName`` are headers App Engine strips
+from requests coming from outside.
+"""
 from __future__ import annotations
 
 import logging
@@ -6,8 +12,10 @@ import logging
 from flask import Blueprint, abort, request
 
 from . import coach
+from .security import csrf
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+csrf.exempt(bp)  # App Engine's requests, checked by their headers, not browsers' forms
 log = logging.getLogger(__name__)
 
 
@@ -17,7 +25,13 @@ def sync_all():
     Engine strips from outside requests; anything else is refused."""
     if request.headers.get("X-Appengine-Cron") != "true":
         abort(403)
-    outcome = coach().sync_pass().run()
+    c = coach()
+    if c.task_queue() is not None:
+        swept = c.fan_out().sweep()
+        if swept.failed:
+            return {"error": swept.failed}, 503
+        return {"enqueued": swept.enqueued, "already_queued": swept.already_queued}
+    outcome = c.sync_pass().run()
     if outcome.failed:
         log.warning("sync pass could not run: %s", outcome.failed)
         return {"error": outcome.failed}, 503
@@ -29,3 +43,20 @@ def sync_all():
                "problems": sum(len(r.problems) for r in results)}
     log.info("sync pass: %d managers, %d failed", len(results), len(outcome.failures))
     return summary
+
+
+@bp.post("/manager")
+def sync_one():
+    """One manager's sync, as a Cloud Tasks task. 200 when done (or deferred: queued again for
+    after a rate limit), 503 when the queue should retry it with backoff."""
+    c = coach()
+    queue = c.settings.tasks_queue.rpartition("/queues/")[2]
+    if request.headers.get("X-AppEngine-QueueName") != queue:
+        log.warning("a task request without the queue's header was refused")
+        abort(403)
+    manager = (request.get_json(silent=True) or {}).get("manager")
+    if not isinstance(manager, str) or "@" not in manager:
+        return {"error": "the task names no manager"}, 400  # a malformed task: not retried
+    attempt = request.headers.get("X-AppEngine-TaskRetryCount", "0")
+    done = c.fan_out().run_task(manager, int(attempt) if attempt.isdigit() else 0)
+    return {"outcome": done.outcome, "detail": done.detail}, 503 if done.retry else 200

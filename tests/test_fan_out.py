@@ -1,0 +1,100 @@
+"""The sweep fans out on the sandbox's Cloud Tasks (the real google-cloud-tasks client, REST):
+it only enqueues, one task per manager; the queue delivers each to /tasks/manager with App
+Engine's headers; a task delivered twice does its work once; a rate-limited task queues itself
+again for later; requests without the queue's header are refused."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from flask_app import create_app
+from tests.conftest import CoachHarness
+
+ANA = "ana.silva@example.com"
+CRON = {"X-Appengine-Cron": "true"}
+
+
+@pytest.fixture
+def served(sandbox, tmp_path):
+    coach = CoachHarness(sandbox, tmp_path, tasks="cloud")
+    app = create_app(coach=coach.app, test_config={"TESTING": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sandbox.tasks_target(base)
+    yield coach, base
+    server.shutdown()
+
+
+def task_headers(coach, name="sync-x", retries=0):
+    return {"X-AppEngine-QueueName": "manager-sync", "X-AppEngine-TaskName": name,
+            "X-AppEngine-TaskRetryCount": str(retries)}
+
+
+def drain(coach):
+    outcome = coach.sandbox.drain_tasks(60)
+    assert outcome["drained"], outcome
+
+
+def test_the_sweep_only_enqueues_and_the_tasks_sync_each_manager(served):
+    coach, base = served
+    coach.sandbox.tasks_settings(dispatchPaused=True)  # hold the tasks
+    swept = requests.get(f"{base}/tasks/sync", headers=CRON, timeout=30)
+    assert swept.status_code == 200 and swept.json() == {"enqueued": 10, "already_queued": 0}
+    assert coach.store.pairs() == []  # the sweep itself synced nobody
+    again = requests.get(f"{base}/tasks/sync", headers=CRON, timeout=30).json()
+    assert again == {"enqueued": 0, "already_queued": 10}  # same window: names are taken
+    coach.sandbox.tasks_settings(dispatchPaused=False)
+    drain(coach)
+    attempts = coach.sandbox.task_attempts()
+    assert len(attempts) == 10 and {a["status"] for a in attempts} == {200}
+    assert all(a["url"] == f"{base}/tasks/manager" for a in attempts)
+    docs = [p for p in coach.store.pairs() if p.doc_id]  # as one inline pass makes them
+    assert len(docs) > 30
+    assert sum(len(coach.store.meetings(p.key)) for p in docs) == len(docs)
+
+
+def test_a_task_delivered_twice_does_its_work_once(served):
+    coach, base = served
+    for _ in range(2):
+        answer = requests.post(f"{base}/tasks/manager", json={"manager": ANA},
+                               headers=task_headers(coach), timeout=60)
+        assert answer.status_code == 200, answer.text
+    assert answer.json() == {"outcome": "synced", "detail": "0 sections added"}
+    pairs = coach.store.pairs(ANA)
+    assert len(pairs) == 5 and all(len(coach.store.meetings(p.key)) == 1 for p in pairs)
+    assert coach.sandbox.calls("drive.files.create") == 5  # one doc per pair, made once
+
+
+def test_a_rate_limited_task_is_queued_again_instead_of_waiting(served):
+    coach, base = served
+    coach.sandbox.tasks_settings(dispatchPaused=True)
+    coach.sandbox.fault("calendar.events.list", status=429, reason="rateLimitExceeded", times=20)
+    answer = requests.post(f"{base}/tasks/manager", json={"manager": ANA},
+                           headers=task_headers(coach), timeout=60)
+    assert answer.status_code == 200 and answer.json()["outcome"] == "deferred"
+    queue = coach.app.task_queue()
+    queued = list(queue._client.list_tasks(parent=coach.settings.tasks_queue))
+    assert len(queued) == 1 and "-later" in queued[0].name
+    assert queued[0].schedule_time.timestamp() >= coach.now().timestamp() + 25
+    coach.sandbox.clear_faults()
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-AppEngine-QueueName": "other-queue"}])
+def test_a_task_request_without_the_queues_header_is_refused(served, headers):
+    coach, base = served
+    answer = requests.post(f"{base}/tasks/manager", json={"manager": ANA}, headers=headers,
+                           timeout=30)
+    assert answer.status_code == 403
+    assert coach.store.pairs() == []
+    assert requests.get(f"{base}/tasks/sync", timeout=30).status_code == 403
+
+
+def test_a_task_that_names_no_manager_is_not_retried(served):
+    coach, base = served
+    answer = requests.post(f"{base}/tasks/manager", data=b"{}", headers={
+        **task_headers(coach), "Content-Type": "application/json"}, timeout=30)
+    assert answer.status_code == 400
