@@ -35,8 +35,8 @@ def create_app(coach=None, *, settings: Settings | None = None,
     app.add_template_filter(_in_zone, "in_zone")
     security.init_app(app)
     errors.init_app(app)
-    from .web import addon, console, demo, home, people, public, signin, tasks
-    for blueprint in (tasks.bp, addon.bp, signin.bp, console.bp, people.bp):
+    from .web import addon, console, demo, home, notifications, people, public, signin, tasks
+    for blueprint in (tasks.bp, notifications.bp, addon.bp, signin.bp, console.bp, people.bp):
         app.register_blueprint(blueprint)
     if settings.uses_sandbox:
         app.register_blueprint(home.bp)

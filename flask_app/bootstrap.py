@@ -37,6 +37,7 @@ from .services.addon import AddonService
 from .services.audit import AuditedWorkspace
 from .services.cohorts import CohortService, CohortSettings
 from .services.fanout import FanOut
+from .services.watching import Watching
 from .services.figures import FigureService
 from .services.passes import SyncPass
 from .services.rollout import RolloutService
@@ -117,7 +118,22 @@ class Coach:
         return RolloutService(self.store, self.workspace, self.clock,
                               revoke=lambda token: self.signin().revoke(token),
                               open_token=lambda sealed: self.vault().open(sealed),
-                              withdrawn=lambda email: self.cohorts().withdraw(email))
+                              withdrawn=self._withdrawn)
+
+    def _withdrawn(self, email: str) -> None:
+        """Someone opted out: no channel on their calendar, no place in coming cohorts."""
+        watching = self.watching()
+        if watching is not None:
+            watching.stop(email)
+        self.cohorts().withdraw(email)
+
+    def watching(self) -> Watching | None:
+        """Push channels on the managers' calendars (None without COACH_PUBLIC_URL: Google
+        needs an address to post to)."""
+        if not self.settings.public_url:
+            return None
+        return Watching(self.workspace, self.store, self.clock, self.rollout().managers_to_sync,
+                        f"{self.settings.public_url}/notifications/calendar")
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -11,10 +11,11 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from .domain.events import CalendarEvent, Changes, DocLink, Invitation
+from .domain.events import CalendarEvent, Changes, Channel, DocLink, Invitation
 from .domain.marks import EventMark
 from .domain.people import Directory
-from .domain.records import (AuditEntry, CohortQuarter, CohortRecord, Grant, LeaseRecord,
+from .domain.records import (AuditEntry, ChannelRecord, CohortQuarter, CohortRecord, Grant,
+                             LeaseRecord,
                              ManagerState, MeetingRecord, OptOut, PairRecord, PlanEntryRecord,
                              PlanRecord, SigninRequest, StoredTemplate)
 from .domain.rollout import Rollout
@@ -60,6 +61,13 @@ class Calendar(Protocol):
         """Put the event on this user's calendar with its guests invited (Google mails them);
         the event and whether this call made it. An event with this id already there is
         returned as it is, unchanged."""
+
+    def watch(self, address: str, channel_id: str, token: str, ttl_seconds: int) -> Channel:
+        """Open a push channel: Google POSTs to ``address`` whenever the calendar changes (and
+        a ``sync`` message at once), carrying ``token``."""
+
+    def stop_channel(self, channel_id: str, resource_id: str) -> None:
+        """Close a channel; one already gone is no error."""
 
     def set_guests(self, event_id: str, guests: tuple[str, ...]) -> CalendarEvent:
         """Make the event's guests exactly ``guests`` (those added are invited, those removed
@@ -192,6 +200,11 @@ class Store(Protocol):
     def delete_cohort(self, quarter: str, number: int) -> None: ...
     def cohort_quarter(self, quarter: str) -> CohortQuarter | None: ...
     def save_cohort_quarter(self, record: CohortQuarter) -> None: ...
+    def channel(self, manager: str) -> ChannelRecord | None: ...
+    def channel_by_id(self, channel_id: str) -> ChannelRecord | None: ...
+    def channels(self) -> list[ChannelRecord]: ...
+    def save_channel(self, record: ChannelRecord) -> None: ...
+    def delete_channel(self, manager: str) -> None: ...
     def save_signin(self, request: SigninRequest) -> None: ...
 
     def take_signin(self, state: str) -> SigninRequest | None:

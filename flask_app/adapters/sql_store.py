@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..domain.events import Attachment, Attendee, CalendarEvent
 from ..domain.marks import EventMark
-from ..domain.records import (AuditEntry, CohortQuarter, CohortRecord, Grant, LeaseRecord,
+from ..domain.records import (AuditEntry, ChannelRecord, CohortQuarter, CohortRecord, Grant, LeaseRecord,
                               ManagerState, MeetingRecord, OptOut, PairRecord, PlanEntryRecord,
                               PlanRecord, SigninRequest, StoredTemplate)
 from ..domain.rollout import Rollout
@@ -182,6 +182,15 @@ class _CohortQuarter(_Base):
     changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class _Channel(_Base):
+    __tablename__ = "channels"
+    manager: Mapped[str] = mapped_column(String(320), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(64), unique=True)
+    resource_id: Mapped[str] = mapped_column(String(200))
+    token_digest: Mapped[str] = mapped_column(String(64))
+    expiration: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class _Lease(_Base):
     __tablename__ = "leases"
     name: Mapped[str] = mapped_column(String(400), primary_key=True)
@@ -196,7 +205,7 @@ class _Setting(_Base):
 
 
 _LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Mark, _Lease, _Rollout, _OptOut,
-           _Grant, _Audit, _Template, _Signin, _Cohort, _CohortQuarter)  # what a Workspace taught us
+           _Grant, _Audit, _Template, _Signin, _Cohort, _CohortQuarter, _Channel)  # what a Workspace taught us
 
 
 def _aware(value):
@@ -384,6 +393,24 @@ class SqlStore:
 
     def save_template(self, template):
         self._save(_Template, template)
+
+    # --- push channels -------------------------------------------------------------------------
+    def channel(self, manager):
+        return self._get(_Channel, ChannelRecord, manager.lower())
+
+    def channel_by_id(self, channel_id):
+        found = self._all(_Channel, ChannelRecord, _Channel.channel_id == channel_id)
+        return found[0] if found else None
+
+    def channels(self):
+        return self._all(_Channel, ChannelRecord)
+
+    def save_channel(self, record):
+        self._save(_Channel, record)
+
+    def delete_channel(self, manager):
+        with self._session() as session:
+            session.execute(delete(_Channel).where(_Channel.manager == manager.lower()))
 
     # --- cohorts -------------------------------------------------------------------------------
     def cohorts(self, quarter):

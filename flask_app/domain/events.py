@@ -55,6 +55,15 @@ class DocLink:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A push channel Google opened on a calendar (``events.watch``)."""
+
+    id: str
+    resource_id: str
+    expiration: datetime
+
+
+@dataclass(frozen=True)
 class Invitation:
     """An event this service puts on an organiser's calendar and invites guests to (a cohort's
     session). ``event_id`` is chosen by the service, so that making it twice makes it once."""

@@ -186,3 +186,15 @@ class CohortQuarter:
     organizer: str = ""
     changed_by: str = ""
     changed_at: datetime | None = None
+
+
+@dataclass
+class ChannelRecord:
+    """The push channel watching one manager's calendar: its id, Google's resource id, when it
+    expires, and a digest of its secret token (the token itself is only ever sent to Google)."""
+
+    manager: str
+    channel_id: str
+    resource_id: str
+    token_digest: str
+    expiration: datetime

@@ -26,6 +26,11 @@ def sync_all():
     if request.headers.get("X-Appengine-Cron") != "true":
         abort(403)
     c = coach()
+    watching = c.watching()
+    if watching is not None:  # channels opened for new managers, renewed, stopped
+        renewed = watching.renew(c.recent_directory())
+        log.info("channels: %d opened, %d kept, %d stopped, %d failed", renewed.opened,
+                 renewed.kept, renewed.stopped, renewed.failed)
     if c.task_queue() is not None:
         swept = c.fan_out().sweep()
         if swept.failed:

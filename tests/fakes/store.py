@@ -22,7 +22,7 @@ class MemoryStore:
         self._plans, self._entries, self._leases, self._marks = {}, {}, {}, {}
         self._rollout, self._opt_outs, self._grants, self._audit = Rollout(), {}, {}, []
         self._templates, self._signins = {}, {}
-        self._cohorts, self._cohort_quarters = {}, {}
+        self._cohorts, self._cohort_quarters, self._channels = {}, {}, {}
 
     @contextmanager
     def transaction(self):
@@ -132,6 +132,23 @@ class MemoryStore:
 
     def save_template(self, template):
         self._put(self._templates, template.name, template)
+
+    def channel(self, manager):
+        return self._copy(self._channels.get(manager.lower()))
+
+    def channel_by_id(self, channel_id):
+        return next((self._copy(c) for c in self._channels.values()
+                     if c.channel_id == channel_id), None)
+
+    def channels(self):
+        return [self._copy(c) for c in self._channels.values()]
+
+    def save_channel(self, record):
+        self._put(self._channels, record.manager, record)
+
+    def delete_channel(self, manager):
+        with self._lock:
+            self._channels.pop(manager.lower(), None)
 
     def cohorts(self, quarter):
         return sorted((self._copy(c) for (q, _), c in self._cohorts.items() if q == quarter),

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask_app.adapters.google.docs import snapshot
 from flask_app.domain.events import (GOOGLE_DOC, Attachment, Attendee, CalendarEvent, Changes,
-                                     DocLink)
+                                     Channel, DocLink)
 from flask_app.domain.occurrences import expand
 from flask_app.domain.people import Directory
 from flask_app.domain.workspace import DriveFile, Permission
@@ -55,6 +55,7 @@ class FakeGoogle:
         self.events: dict[str, CalendarEvent] = {}
         self.versions: dict[str, int] = {}  # event id -> change number
         self.cancelled: dict[str, CalendarEvent] = {}
+        self.channels: dict[str, tuple[str, str, str]] = {}  # id -> (user, address, token)
         self.files: dict[str, _File] = {}
         self.documents: dict[str, Document] = {}
         self.revisions: Counter = Counter()
@@ -252,6 +253,18 @@ class FakeCalendar:
                 time_zone=invitation.time_zone)
             return self.google.put_event(event), True
         return self.google._call("calendar.invite", work)
+
+    def watch(self, address, channel_id, token, ttl_seconds):
+        def work():
+            channel = Channel(channel_id, f"res-{self.user}",
+                              self.google.now() + timedelta(seconds=ttl_seconds))
+            self.google.channels[channel_id] = (self.user, address, token)
+            return channel
+        return self.google._call("calendar.watch", work)
+
+    def stop_channel(self, channel_id, resource_id):
+        return self.google._call("calendar.stop_channel",
+                                 lambda: self.google.channels.pop(channel_id, None) and None)
 
     def set_guests(self, event_id, guests):
         def work():

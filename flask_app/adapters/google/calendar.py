@@ -1,12 +1,12 @@
 """Google Calendar as the Calendar port: incremental sync, attaching docs, marking events."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ...domain.events import (GOOGLE_DOC, Attachment, Attendee, CalendarEvent, Changes, DocLink,
-                              Invitation)
-from ...errors import Conflict
+from ...domain.events import (GOOGLE_DOC, Attachment, Attendee, CalendarEvent, Changes, Channel,
+                              DocLink, Invitation)
+from ...errors import Conflict, NotFound
 from .clients import GoogleClients
 
 DOC_PROPERTY = "coachDocId"  # private extended property: the pair doc this service attached
@@ -108,6 +108,22 @@ class GoogleCalendar:
             return to_domain(self._clients.execute(request, "calendar.events.insert")), True
         except Conflict:  # made before (or by a retry whose answer was lost)
             return self.event(invitation.event_id), False
+
+    def watch(self, address: str, channel_id: str, token: str, ttl_seconds: int) -> Channel:
+        request = self._events().watch(calendarId="primary", body={
+            "id": channel_id, "type": "web_hook", "address": address, "token": token,
+            "params": {"ttl": str(ttl_seconds)}})
+        found = self._clients.execute(request, "calendar.events.watch")
+        expires = datetime.fromtimestamp(int(found["expiration"]) / 1000, timezone.utc)
+        return Channel(found["id"], found["resourceId"], expires)
+
+    def stop_channel(self, channel_id: str, resource_id: str) -> None:
+        channels = self._clients.resource("calendar", self._user, "channels")
+        request = channels.stop(body={"id": channel_id, "resourceId": resource_id})
+        try:
+            self._clients.execute(request, "calendar.channels.stop")
+        except NotFound:
+            pass  # expired or stopped already
 
     def set_guests(self, event_id: str, guests: tuple[str, ...]) -> CalendarEvent:
         # a patch replaces the whole list: guests who stay keep their answers

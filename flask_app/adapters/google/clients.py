@@ -62,6 +62,7 @@ RETRIES = {
     "calendar.events.patch": "safe",
     # always with the service's own event id: a repeat answers 409 and the caller reads it
     "calendar.events.insert": "safe",
+    "calendar.channels.stop": "safe",  # a repeat answers 404, which the caller ignores
     "directory.users.list": "safe", "directory.users.get": "safe",
     "directory.orgunits.list": "safe",
     "docs.documents.get": "safe", "docs.documents.batchUpdate": "safe",

@@ -1,0 +1,122 @@
+"""Push channels on the sandbox: the sweep opens one per enabled manager; a one-on-one booked in a
+watched calendar gets its agenda through notification → task → sync, with no sweep; forged
+notifications are refused; channels are renewed before they expire and stopped on opt-out."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from flask_app import create_app
+from tests.conftest import CoachHarness
+
+LENA, RAVI = "lena.fischer@example.com", "ravi.kumar@example.com"
+CRON = {"X-Appengine-Cron": "true"}
+
+
+@pytest.fixture
+def served(sandbox, tmp_path):
+    coach = CoachHarness(sandbox, tmp_path, tasks="cloud")
+    app = create_app(coach=coach.app, test_config={"TESTING": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    coach.app.settings = replace(coach.app.settings, public_url=base)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sandbox.tasks_target(base)
+    sandbox.call("PUT", "/calendar/settings", json={"allowHttpReceivers": True})
+    yield coach, base
+    server.shutdown()
+
+
+def deliveries(coach):
+    return coach.sandbox.call("GET", "/calendar/notifications")["notifications"]
+
+
+def settle(coach, seconds=20):
+    """Wait until every push message was delivered and every task has run."""
+    deadline = time.monotonic() + seconds
+    while any(d["status"] == "pending" for d in deliveries(coach)):
+        assert time.monotonic() < deadline, "push messages still pending"
+        time.sleep(0.1)
+    outcome = coach.sandbox.drain_tasks(seconds)
+    assert outcome["drained"], outcome
+
+
+def sweep(coach, base):
+    answer = requests.get(f"{base}/tasks/sync", headers=CRON, timeout=60)
+    assert answer.status_code == 200, answer.text
+    settle(coach)
+
+
+def book_one_on_one(coach):
+    start = (coach.now() + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    coach.service("calendar", LENA).events().insert(calendarId="primary", body={
+        "summary": "Lena / Ravi 1:1",
+        "start": {"dateTime": start.isoformat(), "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": (start + timedelta(minutes=30)).isoformat(),
+                "timeZone": "Europe/Berlin"},
+        "attendees": [{"email": RAVI}], "recurrence": ["RRULE:FREQ=WEEKLY"]}).execute()
+
+
+def test_a_one_on_one_booked_in_a_watched_calendar_gets_its_agenda_without_a_sweep(served):
+    coach, base = served
+    sweep(coach, base)
+    assert len(coach.store.channels()) == 10
+    assert {d["state"] for d in deliveries(coach)} >= {"sync"}
+    assert all(d["status"] == "delivered" for d in deliveries(coach))
+    assert coach.store.pair(LENA, RAVI) is None or not coach.store.pair(LENA, RAVI).doc_id
+    before = coach.sandbox.task_attempts()
+    book_one_on_one(coach)
+    settle(coach)
+    assert len(coach.sandbox.task_attempts()) == len(before)  # gathered for half a minute
+    coach.sandbox.advance(35)
+    settle(coach)
+    pair = coach.store.pair(LENA, RAVI)
+    assert pair is not None and pair.doc_id  # the notification's task made it
+    assert len(coach.store.meetings(pair.key)) == 1
+    new = coach.sandbox.task_attempts()[len(before):]
+    assert new and all(a["url"].endswith("/tasks/manager") for a in new)
+
+
+def test_forged_notifications_are_refused(served):
+    coach, base = served
+    sweep(coach, base)
+    record = coach.store.channel(LENA)
+    headers = {"X-Goog-Channel-ID": record.channel_id, "X-Goog-Channel-Token": "guessed",
+               "X-Goog-Resource-ID": record.resource_id, "X-Goog-Resource-State": "exists"}
+    post = f"{base}/notifications/calendar"
+    assert requests.post(post, headers=headers, timeout=30).status_code == 403
+    unknown = {**headers, "X-Goog-Channel-ID": "0" * 32}
+    assert requests.post(post, headers=unknown, timeout=30).status_code == 404
+    tasks = len(coach.sandbox.task_attempts())
+    settle(coach)
+    assert len(coach.sandbox.task_attempts()) == tasks  # nothing was enqueued
+
+
+def test_channels_are_renewed_before_they_expire_and_stopped_on_opt_out(served):
+    coach, base = served
+    sweep(coach, base)
+    first = coach.store.channel(LENA)
+    coach.sandbox.advance(timedelta(days=6, hours=12).total_seconds())
+    watching = coach.app.watching()
+    renewed = watching.renew(coach.app.directory())
+    assert renewed.opened == 10 and renewed.failed == 0
+    second = coach.store.channel(LENA)
+    assert second.channel_id != first.channel_id and second.expiration > first.expiration
+    stale = {"X-Goog-Channel-ID": first.channel_id, "X-Goog-Channel-Token": "x",
+             "X-Goog-Resource-ID": first.resource_id, "X-Goog-Resource-State": "exists"}
+    assert requests.post(f"{base}/notifications/calendar", headers=stale,
+                         timeout=30).status_code == 404  # the old channel is gone
+
+    coach.app.rollout().opt_out(LENA)
+    assert coach.store.channel(LENA) is None
+    settle(coach)
+    sent = len(deliveries(coach))
+    book_one_on_one(coach)  # Lena's calendar changes: nobody is told
+    time.sleep(0.5)
+    assert [d for d in deliveries(coach)[sent:] if d["channelId"] == second.channel_id] == []
