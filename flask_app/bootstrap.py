@@ -233,7 +233,7 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
           clock: Clock | None = None, store: Store | None = None) -> Coach:
     """The service's collaborators for ``settings`` (on the sandbox unless told Google)."""
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
-    store = store or SqlStore(settings.database_url)
+    store = store or SqlStore(settings.database_url, migrate=settings.uses_sandbox)
     templates = load_templates(settings.templates_dir)
     if DEFAULT_TEMPLATE not in templates:
         raise ConfigError(f"{settings.templates_dir} has no {DEFAULT_TEMPLATE}.md, the default "

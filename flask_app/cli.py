@@ -81,11 +81,12 @@ def sandbox_reset() -> None:
 def _register_commands() -> None:
     from .commands.addon import addon
     from .commands.cohorts import cohorts
+    from .commands.db import db
     from .commands.demo import demo
     from .commands.rollout import rollout, tokens
     from .commands.scan import scan
     from .commands.sync import gather, sync
-    for command in (addon, cohorts, demo, gather, rollout, scan, sync, tokens):
+    for command in (addon, cohorts, db, demo, gather, rollout, scan, sync, tokens):
         main.add_command(command)
 
 

@@ -18,6 +18,17 @@ class LocalSandbox(SandboxClient):
         self.world = server.world
 
 
+POSTGRES_USERS = ("tests/test_migrations.py", "test_processes_sharing_a_postgresql_store")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on the one PostgreSQL test database run on one xdist worker, one after another
+    (with ``-n 2 --dist loadgroup``; without xdist the mark does nothing)."""
+    for item in items:
+        if "[postgresql]" in item.nodeid or any(part in item.nodeid for part in POSTGRES_USERS):
+            item.add_marker(pytest.mark.xdist_group("postgresql"))
+
+
 def pytest_addoption(parser):
     parser.addoption("--live", action="store_true",
                      help="also run the Google adapters' contracts (tests/contracts) against a "

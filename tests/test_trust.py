@@ -200,3 +200,24 @@ def test_emails_are_matched_whatever_their_case(coach):
     result = CliRunner().invoke(main, ["sync", "--manager", "ANA.Silva@Example.COM"],
                                 env=env(coach))
     assert result.exit_code == 0 and "managers synced: 1" in result.output
+
+
+def test_processes_sharing_a_postgresql_store_make_one_doc_and_one_section(coach, sandbox):
+    url = os.environ.get("COACH_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("COACH_TEST_POSTGRES_URL is not set: PostgreSQL was not tried")
+    from flask_app.adapters.sql_store import SqlStore
+    shared = SqlStore(url, migrate=True)
+    shared.forget_workspace(sandbox.world_id())
+    from flask_app.domain.rollout import Rollout
+    shared.save_rollout(Rollout(units=["/"]))
+    command = [sys.executable, "-c", "from flask_app.cli import main; main()", "sync",
+               "--manager", ANA]
+    runs = [subprocess.Popen(command, env={**os.environ, **env(coach), "COACH_DATABASE_URL": url},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    assert len(marked_docs(coach)) == 1
+    record = shared.pair(ANA, BO)
+    doc = snapshot(coach.service("docs", ANA).documents().get(documentId=record.doc_id).execute())
+    assert len(sections(doc)) == 1 and len(shared.meetings(record.key)) == 1

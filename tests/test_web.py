@@ -60,9 +60,15 @@ def test_nothing_personal_is_served_outside_the_sandbox(tmp_path):
     from flask_app.config import load_settings
     from tests.fakes.workspace import FakeGoogle, FakeWorkspace
     from tests.services.conftest import org
+    from sqlalchemy import create_engine
+
+    from flask_app.adapters.sql_store import upgrade
     key = tmp_path / "key.json"
     key.write_text("{}")
+    database = f"sqlite:///{tmp_path / 'coach.sqlite'}"
+    upgrade(create_engine(database))  # as `coach db upgrade` does before a deployment
     settings = load_settings({}, instance_dir=tmp_path, google_api_root="google",
+                             database_url=database,
                              service_account_file=key, admin_email="admin@example.com",
                              addon_service_account="service-1@gcp-sa-gsuiteaddons.iam."
                              "gserviceaccount.com", addon_client_id="1-addon")

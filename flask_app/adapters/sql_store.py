@@ -10,11 +10,17 @@ import threading
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 from datetime import date, datetime, timezone
+from functools import cache
+from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (JSON, Boolean, DateTime, Integer, String, Text, create_engine, delete,
-                        event, insert, or_, select, update)
+                        event, insert, inspect, or_, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -24,10 +30,16 @@ from ..domain.records import (AuditEntry, ChannelRecord, CohortQuarter, CohortRe
                               ManagerState, MeetingRecord, OptOut, PairRecord, PlanEntryRecord,
                               PlanRecord, SigninRequest, StoredTemplate)
 from ..domain.rollout import Rollout
+from ..errors import ConfigError
+
+FIRST_REVISION = "0001"  # the schema as it was when migrations began
 
 
 class _Base(DeclarativeBase):
     pass
+
+
+metadata = _Base.metadata  # the schema Alembic's migrations (adapters/migrations) build
 
 
 class _Manager(_Base):
@@ -208,6 +220,43 @@ _LEARNT = (_Manager, _Pair, _Meeting, _Plan, _PlanEntry, _Mark, _Lease, _Rollout
            _Grant, _Audit, _Template, _Signin, _Cohort, _CohortQuarter, _Channel)  # what a Workspace taught us
 
 
+# --- the schema's migrations (Alembic) -------------------------------------------------------
+def _alembic() -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config
+
+
+@cache
+def head() -> str:
+    """The newest schema revision."""
+    return ScriptDirectory.from_config(_alembic()).get_current_head()
+
+
+def schema_revision(engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine) -> None:
+    """Bring the database to the newest schema. An empty one is made as the models say and
+    stamped (Alembic's recipe for a new database); one made before migrations existed is
+    stamped at the first revision, then upgraded."""
+    with engine.begin() as connection:
+        tables = set(inspect(connection).get_table_names())
+        config = _alembic()
+        config.attributes["connection"] = connection
+        if not tables - {"alembic_version"}:
+            metadata.create_all(connection)
+            command.stamp(config, "head")
+        elif "alembic_version" not in tables:  # made by create_all, before migrations
+            metadata.create_all(connection)
+            command.stamp(config, FIRST_REVISION)
+            command.upgrade(config, "head")
+        else:
+            command.upgrade(config, "head")
+
+
 def _aware(value):
     """SQLite drops time zones; everything is stored in UTC."""
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -222,12 +271,21 @@ def _utc(value):
 class SqlStore:
     """:class:`~flask_app.ports.Store` over a SQLAlchemy engine."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, migrate: bool = False):
+        """:raises ConfigError: the database is not at the newest schema and ``migrate`` is
+            off (``coach db upgrade`` brings it there)."""
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        _Base.metadata.create_all(self.engine)
         self._local = threading.local()
+        if migrate:
+            upgrade(self.engine)
+        else:
+            found = schema_revision(self.engine)
+            if found != head():
+                raise ConfigError(f"The database ({self.engine.url.render_as_string()}) is at "
+                                  f"schema {found or 'none'}, not {head()}: run `coach db "
+                                  "upgrade`.")
 
     # --- sessions ------------------------------------------------------------------------------
     @contextmanager
@@ -450,11 +508,13 @@ class SqlStore:
                 update(_Lease).where(_Lease.name == name,
                                      or_(_Lease.until <= _utc(now), _Lease.owner == owner))
                 .values(owner=owner, until=_utc(until))).rowcount
-            if not taken:
+            if not taken:  # no row yet: insert one, unless another run just did
                 dialect = {"sqlite": sqlite, "postgresql": postgresql}[self.engine.dialect.name]
+                # RETURNING, not rowcount: psycopg reports no count for ON CONFLICT DO NOTHING
                 taken = session.execute(
                     dialect.insert(_Lease).values(name=name, owner=owner, until=_utc(until))
-                    .on_conflict_do_nothing(index_elements=["name"])).rowcount
+                    .on_conflict_do_nothing(index_elements=["name"])
+                    .returning(_Lease.name)).first() is not None
             return bool(taken)
 
     def release_lease(self, name, owner):

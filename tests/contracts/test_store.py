@@ -26,7 +26,7 @@ def _postgres(tmp_path):
     url = os.environ.get("COACH_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("COACH_TEST_POSTGRES_URL is not set: the PostgreSQL store was not tested")
-    store = SqlStore(url)
+    store = SqlStore(url, migrate=True)
     store.forget_workspace(None)
     return store
 
@@ -36,7 +36,7 @@ def store(request, tmp_path):
     if request.param == "memory":
         return MemoryStore()
     if request.param == "sqlite":
-        return SqlStore(f"sqlite:///{tmp_path / 'store.sqlite'}")
+        return SqlStore(f"sqlite:///{tmp_path / 'store.sqlite'}", migrate=True)
     return _postgres(tmp_path)
 
 
