@@ -13,6 +13,7 @@ from ..adapters.addon_manifest import deployment
 from ..bootstrap import build
 from ..config import load_settings
 from ..domain.rollout import DELEGATION
+from ..errors import CoachError
 from .sync import summarise
 
 log = logging.getLogger(__name__)
@@ -63,18 +64,26 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
     app = create_app(coach=coach, test_config={"COACH_DEMO": True})
     web = make_server("127.0.0.1", port, app, threaded=True)
     base = f"http://127.0.0.1:{web.server_port}"
-    coach.settings = replace(coach.settings, public_url=base,
+    coach.settings = replace(coach.settings, public_url=base, tasks="cloud",
                              hr_group=coach.settings.hr_group or DEMO_HR_GROUP)
     coach.sandbox.install_addon(deployment(base))  # the sandbox's Calendar and Docs run it
+    coach.sandbox.tasks_target(base)  # the sandbox's Cloud Tasks delivers to this service
+    coach.sandbox.call("PUT", "/calendar/settings", json={"allowHttpReceivers": True})
     click.echo("Finding one-on-ones and writing agendas…")
     click.echo(summarise(coach.sync_pass().run()))
     stop = threading.Event()
 
-    def sweep():
-        while not stop.wait(every):
-            outcome = coach.sync_pass().run()
-            if not outcome.complete:
-                log.warning("sync pass: %s", summarise(outcome).splitlines()[-1])
+    def sweep():  # as cron does: channels renewed, one task per manager on the sandbox's queue
+        while True:
+            try:
+                coach.watching().renew(coach.recent_directory())
+                swept = coach.fan_out().sweep()
+                if swept.failed:
+                    log.warning("sweep: %s", swept.failed)
+            except CoachError as error:
+                log.warning("sweep: %s", error)
+            if stop.wait(every):
+                return
 
     threading.Thread(target=sweep, daemon=True, name="sync-sweep").start()
     click.echo(f"\nOne-on-One Coach is running. The HR console: {base}/admin (sign in as the "
