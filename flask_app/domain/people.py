@@ -42,6 +42,7 @@ class Person:
     time_zone: str = ""
     is_admin: bool = False
     languages: tuple[str, ...] = ()  # preferred languages, BCP 47 codes, most preferred first
+    site: str = ""  # the building the directory gives them (locations[].buildingId), if any
 
 
 class Directory:

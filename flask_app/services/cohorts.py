@@ -150,8 +150,8 @@ class CohortService:
                 continue
             zone = self.zone(email, person.time_zone)
             offset = noon.astimezone(zone_of(zone)).utcoffset() or timedelta(0)
-            found[email] = Member(email, person.manager_email, person.org_unit_path, "",
-                                  int(offset.total_seconds() // 60))
+            found[email] = Member(email, person.manager_email, person.org_unit_path,
+                                  person.site, int(offset.total_seconds() // 60))
             self._zones[email] = zone
         return found
 

@@ -51,6 +51,8 @@ def _person(user: dict) -> Person:
                   org_unit_path=user.get("orgUnitPath", "/"), title=title,
                   given_name=name.get("givenName", ""), family_name=name.get("familyName", ""),
                   is_admin=user.get("isAdmin", False),
+                  site=next((place["buildingId"] for place in user.get("locations", [])
+                             if place.get("buildingId")), ""),
                   languages=tuple(language["languageCode"] for language in user.get("languages", [])
                                   if language.get("languageCode")
                                   and language.get("preference", "preferred") == "preferred"))
