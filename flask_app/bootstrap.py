@@ -19,6 +19,7 @@ from .adapters.google.addon_tokens import AddonTokens
 from .adapters.google.clients import (ConnectionPool, Delegation, GoogleClients, GoogleEndpoints,
                                       RetryPolicy)
 from .adapters.google.grants import ByMode, StoredGrants
+from .adapters.google.id_tokens import IdTokens, certificates_for
 from .adapters.google.signin import GoogleSignIn
 from .adapters.google.workspace import SCOPES, GoogleWorkspace
 from .adapters.token_vault import TokenVault
@@ -82,7 +83,10 @@ class Coach:
     person: Callable[[str], Workspace] | None = None
     signin: Callable[[], GoogleSignIn] | None = None  # Google sign-in for the web client
     vault: Callable[[], TokenVault] | None = None  # encrypts stored refresh tokens
-    _tasks: Callable[[], TaskQueue] | None = field(default=None, repr=False)
+    # the task queue for the settings in force, and the account its OIDC tokens are issued to
+    _tasks: Callable[[Settings], TaskQueue] | None = field(default=None, repr=False)
+    _task_account: str = field(default="", repr=False)
+    _id_tokens: Callable[[], IdTokens] | None = field(default=None, repr=False)
     _queue: TaskQueue | None = field(default=None, repr=False)
     _server: object | None = field(default=None, repr=False)
     _directory: tuple[float, Directory] | None = field(default=None, repr=False)
@@ -189,8 +193,17 @@ class Coach:
             return None
         with self._lock:
             if self._queue is None:
-                self._queue = self._tasks()
+                self._queue = self._tasks(self.settings)
             return self._queue
+
+    def verify_task(self, authorization: str | None) -> None:
+        """Check an ``http`` target's task request: Cloud Tasks' OIDC token for this handler.
+
+        :raises Unauthorized: no such token.
+        """
+        audience = f"{self.settings.public_url}/tasks/manager"
+        self._id_tokens().bearer(authorization, audience,
+                                 self.settings.tasks_account or self._task_account)
 
     def fan_out(self) -> FanOut:
         queue = self.task_queue()
@@ -256,7 +269,10 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
                      templates, addon_tokens=_addon_tokens(settings, endpoints, None),
                      person=_person_access(endpoints, retry, store, clock),
                      signin=signin, vault=vault,
-                     _tasks=lambda: CloudTasksQueue(client_for(None), settings.tasks_queue, clock))
+                     _tasks=lambda now: _queue_for(now, client_for(None), clock,
+                                                   info["client_email"]),
+                     _task_account=info.get("client_email", ""),
+                     _id_tokens=cache(lambda: IdTokens(certificates_for(endpoints))))
     client, server = sandbox_client(settings)
     endpoints = GoogleEndpoints(client.url, client.ca_file)
     signin = _signin(settings, endpoints, client)
@@ -268,13 +284,22 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
                  sandbox=client, addon_tokens=_addon_tokens(settings, endpoints, client),
                  person=_person_access(endpoints, retry, store, clock),
                  signin=signin, vault=vault, _server=server,
-                 _tasks=lambda: _sandbox_tasks(settings, client, clock))
+                 _tasks=lambda now: _sandbox_tasks(now, client, clock),
+                 _task_account=client.service_account_key()["client_email"],
+                 _id_tokens=cache(lambda: IdTokens(certificates_for(endpoints))))
+
+
+def _queue_for(settings: Settings, client, clock: Clock, account: str) -> CloudTasksQueue:
+    http = f"{settings.public_url}/tasks/manager" if settings.tasks_target == "http" else None
+    return CloudTasksQueue(client, settings.tasks_queue, clock, http_url=http,
+                           oidc_account=settings.tasks_account or account)
 
 
 def _sandbox_tasks(settings: Settings, client, clock: Clock) -> CloudTasksQueue:
     """The sandbox's Cloud Tasks, its queue made on first use (Google's comes from queue.yaml)."""
-    queue = CloudTasksQueue(client_for(client.service_account_key(), endpoint=client.url,
-                                       ca_file=client.ca_file), settings.tasks_queue, clock)
+    key = client.service_account_key()
+    queue = _queue_for(settings, client_for(key, endpoint=client.url, ca_file=client.ca_file),
+                       clock, key["client_email"])
     queue.ensure_queue(dispatches_per_second=SANDBOX_DISPATCHES, concurrent=SANDBOX_CONCURRENT)
     return queue
 

@@ -18,6 +18,8 @@
 | COACH_SESSION_HOURS | 8 | how long a console sign-in lasts |
 | COACH_TASKS | cloud with Google, inline on the sandbox | `cloud`: the sweep enqueues one Cloud Tasks task per manager (the sandbox serves Cloud Tasks too); `inline`: the sweep syncs everyone in its own request |
 | COACH_TASKS_QUEUE | projects/one-on-one-coach/locations/europe-west1/queues/manager-sync | the Cloud Tasks queue (queue.yaml sets its rates) |
+| COACH_TASKS_TARGET | appengine | where tasks go: `appengine` (the App Engine handler, checked by its queue header) or `http` (COACH_PUBLIC_URL/tasks/manager with an OIDC token, for hosts other than App Engine) |
+| COACH_TASKS_ACCOUNT | (the service account's) | the service account Cloud Tasks signs the `http` target's OIDC tokens as |
 | COACH_COHORT_ORGANIZER | (the admin the directory is read as) | whose calendar holds the cohorts' sessions and owns their docs: a programme account or HR's |
 | COACH_COHORT_SIZE | 8 | the size cohorts aim for (six to ten) |
 | COACH_COHORT_MINIMUM | 4 | the least a cohort may have when fewer than six managers can meet together |
@@ -107,6 +109,8 @@ class Settings:
     cohort_organizer: str = ""
     tasks: str = "inline"
     tasks_queue: str = "projects/one-on-one-coach/locations/europe-west1/queues/manager-sync"
+    tasks_target: str = "appengine"
+    tasks_account: str = ""
     cohort_size: int = 8
     cohort_minimum: int = 4
     cohort_minutes: int = 90
@@ -157,6 +161,8 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
                                           else "inline")).strip().lower(),
         tasks_queue=env.get("COACH_TASKS_QUEUE") or
         "projects/one-on-one-coach/locations/europe-west1/queues/manager-sync",
+        tasks_target=(env.get("COACH_TASKS_TARGET") or "appengine").strip().lower(),
+        tasks_account=(env.get("COACH_TASKS_ACCOUNT") or "").strip().lower(),
         cohort_size=_int(env, "COACH_COHORT_SIZE", 8),
         cohort_minimum=_int(env, "COACH_COHORT_MINIMUM", 4),
         cohort_minutes=_int(env, "COACH_COHORT_MINUTES", 90),
@@ -165,6 +171,9 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
     settings = Settings(**values)
     if settings.tasks not in ("cloud", "inline"):
         raise ConfigError(f"COACH_TASKS must be cloud or inline, not {settings.tasks!r}.")
+    if settings.tasks_target not in ("appengine", "http"):
+        raise ConfigError("COACH_TASKS_TARGET must be appengine or http, not "
+                          f"{settings.tasks_target!r}.")
     if not re.fullmatch(r"projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]+",
                         settings.tasks_queue):
         raise ConfigError("COACH_TASKS_QUEUE must look like projects/P/locations/L/queues/Q, "

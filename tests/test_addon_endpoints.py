@@ -118,7 +118,7 @@ def open_event(app, user, event_id, **calendar):
     (dict(expires_in=-120), "expired"),
     (dict(audience=BASE + PATHS["calendar_update"]), "wrong audience"),
     (dict(issuer="https://evil.example.com"), "issuer is not Google"),
-    (dict(email="someone-else@appspot.gserviceaccount.com"), "not issued to the add-on's"),
+    (dict(email="someone-else@appspot.gserviceaccount.com"), "not issued to the expected service account"),
 ])
 def test_a_token_google_did_not_issue_for_this_endpoint_is_refused(app, org, forged, why,
                                                                    caplog):

@@ -98,3 +98,30 @@ def test_a_task_that_names_no_manager_is_not_retried(served):
     answer = requests.post(f"{base}/tasks/manager", data=b"{}", headers={
         **task_headers(coach), "Content-Type": "application/json"}, timeout=30)
     assert answer.status_code == 400
+
+
+@pytest.fixture
+def served_over_http(sandbox, tmp_path):
+    """The service off App Engine: tasks are HTTP targets carrying Cloud Tasks' OIDC token."""
+    coach = CoachHarness(sandbox, tmp_path, tasks="cloud", tasks_target="http")
+    app = create_app(coach=coach.app, test_config={"TESTING": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    from dataclasses import replace
+    coach.app.settings = replace(coach.app.settings, public_url=base)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield coach, base
+    server.shutdown()
+
+
+def test_off_app_engine_tasks_carry_an_oidc_token_and_others_are_refused(served_over_http):
+    coach, base = served_over_http
+    assert coach.app.task_queue().enqueue(ANA)
+    drain(coach)
+    (attempt,) = coach.sandbox.task_attempts()
+    assert (attempt["url"], attempt["status"]) == (f"{base}/tasks/manager", 200)
+    assert len([p for p in coach.store.pairs(ANA) if p.doc_id]) == 5
+    for headers in (task_headers(coach), {"Authorization": "Bearer not-a-token"}):
+        refused = requests.post(f"{base}/tasks/manager", json={"manager": ANA}, headers=headers,
+                                timeout=30)
+        assert refused.status_code == 403  # App Engine's header means nothing off App Engine

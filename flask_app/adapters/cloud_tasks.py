@@ -43,8 +43,12 @@ class CloudTasksQueue:
     """:class:`~flask_app.ports.TaskQueue` over one Cloud Tasks queue."""
 
     def __init__(self, client: tasks_v2.CloudTasksClient, queue: str, clock: Clock, *,
-                 window: timedelta = timedelta(minutes=15)):
+                 window: timedelta = timedelta(minutes=15), http_url: str | None = None,
+                 oidc_account: str = ""):
+        """``http_url``: send tasks there with an OIDC token signed as ``oidc_account`` (hosts
+        other than App Engine) instead of to the App Engine handler."""
         self._client, self._queue, self._clock, self._window = client, queue, clock, window
+        self._http_url, self._oidc_account = http_url, oidc_account
 
     def task_name(self, manager: str, dedupe_key: str | None = None) -> str:
         digest = hashlib.sha256(manager.lower().encode()).hexdigest()[:20]
@@ -57,11 +61,15 @@ class CloudTasksQueue:
                 dedupe_key: str | None = None) -> bool:
         when = timestamp_pb2.Timestamp()
         when.FromDatetime((self._clock.now() + delay).astimezone(timezone.utc))
-        task = {"name": self.task_name(manager, dedupe_key), "schedule_time": when,
-                "app_engine_http_request": {
-                    "http_method": tasks_v2.HttpMethod.POST, "relative_uri": HANDLER,
-                    "headers": {"Content-Type": "application/json"},
-                    "body": json.dumps({"manager": manager.lower()}).encode()}}
+        request = {"http_method": tasks_v2.HttpMethod.POST,
+                   "headers": {"Content-Type": "application/json"},
+                   "body": json.dumps({"manager": manager.lower()}).encode()}
+        task = {"name": self.task_name(manager, dedupe_key), "schedule_time": when}
+        if self._http_url:
+            task["http_request"] = {**request, "url": self._http_url, "oidc_token": {
+                "service_account_email": self._oidc_account, "audience": self._http_url}}
+        else:
+            task["app_engine_http_request"] = {**request, "relative_uri": HANDLER}
         try:
             self._client.create_task(parent=self._queue, task=task)
             return True

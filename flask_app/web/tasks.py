@@ -3,7 +3,8 @@
 With ``COACH_TASKS=cloud`` the sweep enqueues one task per manager and answers at once; the
 queue delivers each to ``/tasks/manager``. Both accept only App Engine's own requests: cron's
 ``X-Appengine-Cron`` and Cloud Tasks' ``X-AppEngine-QueueName`` are headers App Engine strips
-from requests coming from outside.
+from requests coming from outside. With ``COACH_TASKS_TARGET=http`` (hosts other than App
+Engine) a task must carry Cloud Tasks' OIDC token for this URL, issued to the service account.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import logging
 
 from flask import Blueprint, abort, request
 
+from ..adapters.google.id_tokens import Unauthorized
 from . import coach
 from .security import csrf
 
@@ -55,8 +57,14 @@ def sync_one():
     """One manager's sync, as a Cloud Tasks task. 200 when done (or deferred: queued again for
     after a rate limit), 503 when the queue should retry it with backoff."""
     c = coach()
-    queue = c.settings.tasks_queue.rpartition("/queues/")[2]
-    if request.headers.get("X-AppEngine-QueueName") != queue:
+    if c.settings.tasks_target == "http":  # off App Engine: Cloud Tasks' OIDC token
+        try:
+            c.verify_task(request.headers.get("Authorization"))
+        except Unauthorized as refused:
+            log.warning("a task request was refused: %s", refused)
+            abort(403)
+    elif request.headers.get("X-AppEngine-QueueName") != \
+            c.settings.tasks_queue.rpartition("/queues/")[2]:
         log.warning("a task request without the queue's header was refused")
         abort(403)
     manager = (request.get_json(silent=True) or {}).get("manager")

@@ -40,15 +40,7 @@ class AddonTokens:
 
         :raises Unauthorized: no token, or not Google's token for this endpoint and add-on.
         """
-        if not authorization or not authorization.startswith("Bearer "):
-            raise Unauthorized("no bearer token")
-        claims = self._tokens.claims(authorization[len("Bearer "):].strip(),
-                                     self._audience or url)
-        email = str(claims.get("email", "")).lower()
-        if not self._service_account or email != self._service_account:
-            raise Unauthorized("the token was not issued to the add-on's service account")
-        if claims.get("email_verified") is False:
-            raise Unauthorized("the service account's email is not verified")
+        self._tokens.bearer(authorization, self._audience or url, self._service_account)
 
     def user(self, token: str | None) -> str:
         """The email of the person using the add-on, from their ID token.

@@ -75,6 +75,21 @@ class IdTokens:
             raise Unauthorized("the token's issuer is not Google")
         return claims
 
+    def bearer(self, authorization: str | None, audience: str, account: str) -> None:
+        """Check an ``Authorization: Bearer`` header: Google's ID token for ``audience``,
+        issued to the service account ``account``.
+
+        :raises Unauthorized: anything else.
+        """
+        if not authorization or not authorization.startswith("Bearer "):
+            raise Unauthorized("no bearer token")
+        claims = self.claims(authorization[len("Bearer "):].strip(), audience)
+        email = str(claims.get("email", "")).lower()
+        if not account or email != account.lower():
+            raise Unauthorized("the token was not issued to the expected service account")
+        if claims.get("email_verified") is False:
+            raise Unauthorized("the service account's email is not verified")
+
     def email(self, token: str | None, audience: str) -> str:
         """The verified email a token was issued for."""
         claims = self.claims(token, audience)
