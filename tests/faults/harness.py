@@ -15,8 +15,10 @@ import json
 import logging
 import random
 import threading
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Callable
 
 from flask_app.bootstrap import build
 from flask_app.config import load_settings
@@ -57,6 +59,19 @@ class Tally:
                 f"characters lost: {self.characters_lost}, tracebacks: {self.tracebacks}")
 
 
+@dataclass
+class Failure:
+    """An exception a step of a round raised (kept even when Hypothesis reports another)."""
+
+    round: int
+    step: str
+    error: str  # type and message (not the exception: its frames would hold a whole round)
+    traceback: str
+
+    def describe(self) -> str:
+        return f"round {self.round}, step {self.step}: {self.error}"
+
+
 class _Tracebacks(logging.Handler):
     def __init__(self):
         super().__init__(logging.ERROR)
@@ -70,21 +85,37 @@ class _Tracebacks(logging.Handler):
 class FaultWorld:
     """One sandbox and the service on it, stepped through a round at a time."""
 
-    def __init__(self, sandbox: LocalSandbox, folder, tally: Tally, seed: int = 0):
+    def __init__(self, sandbox: LocalSandbox, folder, tally: Tally):
         self.sandbox, self.folder, self.tally = sandbox, folder, tally
-        self.random = random.Random(seed)
+        self.random = random.Random(0)  # each round seeds its own (start_round)
         self._tracebacks = _Tracebacks()
         logging.getLogger("flask_app").addHandler(self._tracebacks)
         self._round = 0
+        self.failures: list[Failure] = []  # every exception a step raised, in order
+        self.on_round: Callable[[int], object] | None = None  # told each round's number
+
+    @property
+    def round(self) -> int:
+        return self._round
+
+    def note_failure(self, step: str, error: BaseException) -> None:
+        """Remember what a step raised (the step re-raises it)."""
+        self.failures.append(Failure(self._round, step, f"{type(error).__name__}: {error}",
+                                     "".join(traceback.format_exception(error))))
 
     def close(self) -> None:
         logging.getLogger("flask_app").removeHandler(self._tracebacks)
 
     # --- rounds --------------------------------------------------------------------------------
-    def start_round(self) -> None:
-        """A fresh demo organisation, an empty store, the clock on the seeded week's Monday."""
+    def start_round(self, seed: int = 0) -> None:
+        """A fresh demo organisation, an empty store, the clock on the seeded week's Monday, and
+        people's choices (which doc, section or paragraph) from ``seed``: a round replayed by
+        Hypothesis makes the same choices whatever the rounds before it did."""
         self._round += 1
+        self.random = random.Random(seed)
         self.tally.rounds += 1
+        if self.on_round is not None:
+            self.on_round(self._round)
         self.sandbox.clear_faults()
         seed_world(self.sandbox.world)
         pin_clock(self.sandbox.world)
@@ -149,12 +180,23 @@ class FaultWorld:
     def concurrent_syncs(self, manager: str) -> None:
         self.tally.steps += 1
         others = [self._service() for _ in range(2)]
-        threads = [threading.Thread(target=other.sync_pass().run, args=([manager],))
-                   for other in others]
+        errors: list[BaseException] = []
+
+        def run(other):
+            try:
+                other.sync_pass().run([manager])
+            except BaseException as error:  # raised again below, in the step's own thread
+                errors.append(error)
+
+        threads = [threading.Thread(target=run, args=(other,)) for other in others]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=300)
+        if any(thread.is_alive() for thread in threads):
+            raise RuntimeError(f"a sync of {manager} still runs after 300 s (a hang)")
+        if errors:
+            raise errors[0]
 
     def advance(self, hours: int) -> None:
         self.tally.steps += 1
