@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import random
+import shutil
 import threading
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Callable
 
 from flask_app.bootstrap import build
@@ -26,7 +28,7 @@ from flask_app.domain.document import utf16_len
 from flask_app.services.pair_docs import PAIR_PROPERTY
 from flask_app.services.plans import PLAN_PROPERTY
 from tests.conftest import LocalSandbox, WorldClock, pin_clock
-from workspace_sandbox import seed_world
+from workspace_sandbox import SEED_DIR, demo_admin, seed_world
 
 MANAGERS = ("ana.silva@example.com", "fang.wang@example.com")
 FAULTY_METHODS = ("calendar.events.list", "calendar.events.patch", "docs.documents.get",
@@ -69,7 +71,9 @@ class Failure:
     traceback: str
 
     def describe(self) -> str:
-        return f"round {self.round}, step {self.step}: {self.error}"
+        """On one line (the traceback has the whole message)."""
+        first, *more = self.error.splitlines() or [""]
+        return f"round {self.round}, step {self.step}: {first}{' [...]' if more else ''}"
 
 
 class _Tracebacks(logging.Handler):
@@ -86,8 +90,19 @@ class FaultWorld:
     """One sandbox and the service on it, stepped through a round at a time."""
 
     def __init__(self, sandbox: LocalSandbox, folder, tally: Tally):
-        self.sandbox, self.folder, self.tally = sandbox, folder, tally
+        self.sandbox, self.folder, self.tally = sandbox, Path(folder), tally
         self.random = random.Random(0)  # each round seeds its own (start_round)
+        # What each round reads from files, copied once: the agenda templates (every build
+        # loads them) and the demo organisation (every round is seeded from it). The checkout is
+        # shared: a template someone adds to agendas/ for a few seconds, or a seed file half
+        # written, must not change or stop the rounds that run meanwhile.
+        self.templates_dir = self.folder / "agendas"
+        self.templates_dir.mkdir(parents=True, exist_ok=True)
+        checkout = load_settings({"COACH_INSTANCE_DIR": str(self.folder)})
+        for template in checkout.templates_dir.glob("*.md"):
+            shutil.copy2(template, self.templates_dir)
+        self.seed_dir = Path(shutil.copytree(SEED_DIR, self.folder / "seed", dirs_exist_ok=True))
+        self.admin = demo_admin(self.seed_dir)
         self._tracebacks = _Tracebacks()
         logging.getLogger("flask_app").addHandler(self._tracebacks)
         self._round = 0
@@ -117,7 +132,7 @@ class FaultWorld:
         if self.on_round is not None:
             self.on_round(self._round)
         self.sandbox.clear_faults()
-        seed_world(self.sandbox.world)
+        seed_world(self.sandbox.world, seed_dir=self.seed_dir)
         pin_clock(self.sandbox.world)
         self.database = f"sqlite:///{self.folder}/round{self._round}.sqlite"
         self.typed: dict[str, str] = {}  # phrase -> document id it was typed into
@@ -127,8 +142,10 @@ class FaultWorld:
         self._tracebacks.count = 0
 
     def _service(self):
-        settings = load_settings({}, instance_dir=self.folder, google_api_root=self.sandbox.url,
+        settings = load_settings({"COACH_INSTANCE_DIR": str(self.folder)},
+                                 instance_dir=self.folder, google_api_root=self.sandbox.url,
                                  sandbox_ca=self.sandbox.ca_file, database_url=self.database,
+                                 templates_dir=self.templates_dir, admin_email=self.admin,
                                  retry_base_seconds=0, retry_attempts=3)
         coach = build(settings, clock=WorldClock(self.sandbox.world))
         coach.workspace.clients.on_call = self._on_call
