@@ -595,6 +595,11 @@ def print_projection(runs: list[dict]) -> None:
         return
     for name, key in (("service", "service_maxrss_kb"), ("sandbox", "sandbox_hwm_kb")):
         slope = (r[key] - small[key]) / (managers - small["managers"])
+        if slope <= 0:
+            print(f"peak memory of the {name} process: no growth measured "
+                  f"({small[key] / 1024:.0f} MiB at {small['managers']:,} managers, "
+                  f"{r[key] / 1024:.0f} MiB at {managers:,}): its fixed part dominates")
+            continue
         print(f"peak memory of the {name} process, on the line through the "
               f"{small['managers']:,} and {managers:,} runs: "
               f"{(r[key] + slope * (PROJECTED - managers)) / 1024:,.0f} MiB "
