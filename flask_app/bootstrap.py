@@ -47,7 +47,7 @@ from .services.sync import ManagerSync, SyncSettings
 log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "one-on-one"
 DIRECTORY_TTL = timedelta(minutes=10)
-SANDBOX_DISPATCHES, SANDBOX_CONCURRENT = 10, 4  # as queue.yaml sets for production, scaled down
+SANDBOX_DISPATCHES, SANDBOX_CONCURRENT = 10, 4  # the sandbox's own queue (production: queue.yaml)
 SANDBOX_WEB_CLIENT = "coach-web.apps.sandbox.example"  # the sandbox's seeded web client
 
 
