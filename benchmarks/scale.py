@@ -15,18 +15,18 @@ reads the sandbox clock as the real clock plus the sandbox's offset, which it is
 time the benchmark moves it (as the tests' WorldClock, without a round trip per reading).
 
 The whole organisation is enabled (``Rollout(units=["/"])``); the service runs with
-``COACH_TASKS=cloud`` and a public URL, served by werkzeug on 127.0.0.1; the queue is made with
-queue.yaml's rates and retries before the service would make the sandbox's default one (note:
-the sandbox's dispatcher has 16 workers, so at most 16 of queue.yaml's 20 concurrent requests
-run). Quotas (``--quotas``): ``google`` (the default) sets the sandbox's per-minute quotas to
+``COACH_TASKS=cloud`` and a public URL, served by werkzeug on 127.0.0.1; the two queues
+(manager-sync, and first-sync for managers never synced) are made with queue.yaml's rates and
+retries before the service would make the sandbox's default ones. Quotas (``--quotas``):
+``google`` (the default) sets the sandbox's per-minute quotas to
 Google's published defaults (printed; the sandbox counts them per minute of its clock, per
 project and per user); ``lifted`` lifts them all, and the quota-bound time is then only computed
-from the calls. (On a 2-core machine the service and the sandbox together stay under the Docs
-write quota's 10 a second, so enforcing it costs little time here.)
+from the calls.
 
-Per size it prints: per pass (the first one, then an unchanged one in the next 15-minute sweep
-window — the sandbox clock is moved on to it, as the task names carry the window), the sweep
-request's own time (/tasks/sync: channels opened or renewed, one task enqueued per manager),
+Per size it prints: per pass (the first one, on the first-sync queue, then an unchanged one in
+the next 15-minute sweep window — the sandbox clock is moved on to it, as cron would run it),
+the sweep request's own time (/tasks/sync: one task enqueued per manager; each task opens or
+renews its manager's push channel),
 when the sweep's tasks were all done, and when the queue was empty and every push message
 delivered (tasks re-enqueued after a rate limit, and the tasks that the service's own writes
 caused through its push channels, included); the tasks by kind and outcome (and why any was
@@ -46,8 +46,8 @@ service: store, clients, web server, the organisation's generator) and ``VmHWM``
 sandbox's process, read from /proc before it stops.
 
 Last, a PROJECTION to 10,000 managers from the largest size measured: calls per manager times
-the organisation, against Google's quotas, queue.yaml's 4 dispatches a second and 20 concurrent
-requests at the measured task server time, and the sweep's time per manager.
+the organisation, against Google's quotas, the pass's queue's rate and concurrent requests (at
+the measured task server time), and the sweep's time per manager.
 
 Exit status 1 with a message on stderr when something fails (a task failing, a pass not
 draining, a pair left without its doc or a new one-on-one without its agenda).
@@ -86,6 +86,7 @@ GOOGLE_QUOTAS = {"docs.write": {"per_user": 60, "per_project": 600},
                  "calendar": {"per_user": 600, "per_project": 10000},
                  "drive": {"per_user": 12000, "per_project": 12000},
                  "directory": {"per_user": 2400, "per_project": 2400}}
+QUEUES = {False: "manager-sync", True: "first-sync"}  # queue.yaml's, by first sync or not
 OWN_LISTING = "cloudtasks.projects.locations.queues.tasks.list"  # settle() asks, not the service
 LIFTED = {group: {"per_user": 10**9, "per_project": 10**9} for group in GOOGLE_QUOTAS}
 
@@ -180,7 +181,8 @@ class Recorder:
             if path == "/tasks/manager":
                 name = environ.get("HTTP_X_APPENGINE_TASKNAME", "")
                 kind = ("push" if "-push" in name else "rate-limit retry" if "-later" in name
-                        else "sweep")
+                        else "change at a sync's end" if "-again" in name
+                        else "first sync" if "-first" in name else "sweep")
                 try:
                     outcome = json.loads(body or b"{}").get("outcome", "?")
                 except ValueError:
@@ -205,13 +207,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def load_queue_yaml() -> dict:
+def load_queue_yaml() -> dict[str, dict]:
     import yaml
-    queues = yaml.safe_load((ROOT / "queue.yaml").read_text())["queue"]
-    found = next((q for q in queues if q["name"] == "manager-sync"), None)
-    if found is None:
-        raise Failure("queue.yaml has no manager-sync queue")
-    return found
+    queues = {q["name"]: q for q in yaml.safe_load((ROOT / "queue.yaml").read_text())["queue"]}
+    for name in QUEUES.values():
+        if name not in queues:
+            raise Failure(f"queue.yaml has no {name} queue")
+    return queues
+
+
+def per_second(rate: str) -> float:
+    """queue.yaml's ``rate`` (``20/s``, ``90/m``) in dispatches a second."""
+    number, _, unit = str(rate).partition("/")
+    return float(number) / {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
 
 
 def seconds_of(text: str) -> int:
@@ -283,28 +291,31 @@ class Run:
         self.answered = Counter()
         self.coach.workspace.clients.on_call = lambda method, _: self.answered.update([method])
 
-        # the queue as queue.yaml makes it (the service would make the sandbox's default one)
-        spec = load_queue_yaml()
-        retry = spec.get("retry_parameters", {})
+        # the queues as queue.yaml makes them (the service would make the sandbox's defaults)
+        specs = load_queue_yaml()
         self.tasks = client_for(self.client.service_account_key(), endpoint=self.client.url,
                                 ca_file=self.client.ca_file)
-        self.queue_name = settings.tasks_queue
-        self.rate = float(str(spec["rate"]).removesuffix("/s"))
-        self.concurrent = int(spec["max_concurrent_requests"])
-        try:
-            self.tasks.create_queue(parent=self.queue_name.rpartition("/queues/")[0], queue={
-                "name": self.queue_name,
-                "rate_limits": {"max_dispatches_per_second": self.rate,
-                                "max_concurrent_dispatches": self.concurrent},
-                "retry_config": {
-                    "max_attempts": int(retry.get("task_retry_limit", 5)) + 1,
-                    "min_backoff": {"seconds": int(retry.get("min_backoff_seconds", 30))},
-                    "max_backoff": {"seconds": int(retry.get("max_backoff_seconds", 900))},
-                    "max_doublings": int(retry.get("max_doublings", 4)),
-                    "max_retry_duration": {"seconds": seconds_of(retry.get("task_age_limit",
-                                                                           "1h"))}}})
-        except exceptions.GoogleAPICallError as error:
-            raise Failure(f"the sandbox's Cloud Tasks refused queue.yaml's queue: {error}")
+        self.queue_names = [settings.tasks_queue, settings.tasks_first_queue]
+        self.rates = {}
+        for first, path in zip((False, True), self.queue_names):
+            spec = specs[QUEUES[first]]
+            retry = spec.get("retry_parameters", {})
+            rate, concurrent = per_second(spec["rate"]), int(spec["max_concurrent_requests"])
+            self.rates[QUEUES[first]] = {"rate": rate, "concurrent": concurrent}
+            try:
+                self.tasks.create_queue(parent=path.rpartition("/queues/")[0], queue={
+                    "name": path,
+                    "rate_limits": {"max_dispatches_per_second": rate,
+                                    "max_concurrent_dispatches": concurrent},
+                    "retry_config": {
+                        "max_attempts": int(retry.get("task_retry_limit", 5)) + 1,
+                        "min_backoff": {"seconds": int(retry.get("min_backoff_seconds", 30))},
+                        "max_backoff": {"seconds": int(retry.get("max_backoff_seconds", 900))},
+                        "max_doublings": int(retry.get("max_doublings", 4)),
+                        "max_retry_duration": {"seconds": seconds_of(
+                            retry.get("task_age_limit", "1h"))}}})
+            except exceptions.GoogleAPICallError as error:
+                raise Failure(f"the sandbox's Cloud Tasks refused queue.yaml's {path}: {error}")
 
         self.recorder = Recorder(create_app(coach=self.coach))
         self.web = make_server("127.0.0.1", 0, self.recorder, threaded=True)
@@ -340,7 +351,8 @@ class Run:
             if pending:
                 time.sleep(min(10.0, max(step, pending / 20)))
                 continue
-            left_over = list(self.tasks.list_tasks(parent=self.queue_name))
+            left_over = [t for name in self.queue_names
+                         for t in self.tasks.list_tasks(parent=name)]
             if not left_over:
                 return
             earliest = min(t.schedule_time.timestamp() for t in left_over)
@@ -371,7 +383,7 @@ class Run:
         calls = self.take()
         tasks = list(self.recorder.tasks)
         failed = [t for t in tasks if t["status"] != 200 or t["outcome"] == "failed"]
-        swept_tasks = [t["end"] for t in tasks if t["kind"] == "sweep"]
+        swept_tasks = [t["end"] for t in tasks if t["kind"] in ("sweep", "first sync")]
         lags = []
         for d in self.client.call("GET", "/calendar/notifications")["notifications"]:
             queued = datetime.fromisoformat(d["queuedAt"])
@@ -399,7 +411,7 @@ class Run:
             raise Failure(f"the first pass left {len(with_docs)} pair docs and {sections} with "
                           f"a section for {expected} one-on-ones")
         first["pairs"] = len(with_docs)
-        # the task names carry the 15-minute sweep window: the next pass is in the next one
+        # the next sweep, in the next 15-minute window (as cron runs it)
         now = self.clock.now().timestamp()
         self.clock.advance(900 - now % 900 + 1)
         unchanged = self.one_pass("unchanged pass")
@@ -465,7 +477,7 @@ class Run:
         self.results["service_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.results["sandbox_hwm_kb"] = proc_status(self.process.pid, "VmHWM")
         self.results["quotas"] = self.quota_mode
-        self.results["queue"] = {"rate": self.rate, "concurrent": self.concurrent}
+        self.results["queues"] = self.rates
 
 
 # --- printing -----------------------------------------------------------------------------------
@@ -483,8 +495,9 @@ def print_size(r: dict) -> None:
             for g, q in GOOGLE_QUOTAS.items()))
     else:
         print("quotas: LIFTED (the quota-bound times below are computed from the calls)")
-    print(f"queue: queue.yaml's {r['queue']['rate']:g} dispatches/s, "
-          f"{r['queue']['concurrent']} concurrent (the sandbox's dispatcher runs 16 at most)")
+    print("queues: queue.yaml's " + "; ".join(
+        f"{name} {q['rate']:g} dispatches/s, {q['concurrent']} concurrent"
+        for name, q in r["queues"].items()))
     for p in r["passes"]:
         task_ms = p["task_ms"]
         print(f"\n{p['label']}: sweep request {p['sweep_s']:.1f} s ({p['sweep']}); the "
@@ -497,8 +510,7 @@ def print_size(r: dict) -> None:
         lags = p["push_lag_s"]
         if lags:
             print(f"  push messages from the sandbox: {len(lags)}, queued -> delivered median "
-                  f"{statistics.median(lags):.1f} s, max {max(lags):.1f} s (the sandbox posts "
-                  "them one at a time from one thread)")
+                  f"{statistics.median(lags):.1f} s, max {max(lags):.1f} s")
         if task_ms:
             print(f"  task server time (synced): median {statistics.median(task_ms):.0f} ms, "
                   f"p95 {percentile(task_ms, 0.95):.0f} ms, mean "
@@ -552,7 +564,6 @@ def print_projection(runs: list[dict]) -> None:
     r = runs[-1]
     m, managers = r["synced_managers"], r["managers"]
     scale = PROJECTED / managers
-    rate, concurrent = r["queue"]["rate"], r["queue"]["concurrent"]
     print(f"\n=== PROJECTION (not measured) to {PROJECTED:,} managers, "
           f"{round(m * scale):,} synced, scaled from the {managers:,}-manager run ===")
     for p in r["passes"]:
@@ -562,6 +573,8 @@ def print_projection(runs: list[dict]) -> None:
             group = quota_group(method)
             if group:
                 groups[group] += n * scale
+        queue = r["queues"][QUEUES[p["label"] == "first pass"]]
+        rate, concurrent = queue["rate"], queue["concurrent"]
         measured = sum(p["tasks"].values())
         tasks = measured * scale
         ms = statistics.fmean(p["task_ms"]) if p["task_ms"] else 0.0
@@ -577,13 +590,15 @@ def print_projection(runs: list[dict]) -> None:
             f"{k} {v / 60:.1f} min" for k, v in bounds.items()))
         print(f"  -> at least {bounds[binding] / 60:.1f} min, bound by {binding}; the "
               f"concurrency bound takes the mean task server time measured here ({ms:.0f} ms, "
-              f"up to 16 tasks sharing 2 cores with the sandbox); with the service's CPU per "
+              f"tasks sharing 2 cores with the sandbox); with the service's CPU per "
               f"task alone ({cpu_ms:.0f} ms) it would be "
               f"{tasks * cpu_ms / 1000 / concurrent / 60:.1f} min. Tasks re-enqueued after "
               "rate limits come on top")
         sweep = p["sweep_s"] * scale
-        print(f"  the sweep request alone (/tasks/sync: channels, then one enqueue per "
-              f"manager): {sweep / 60:.1f} min if linear, against App Engine's 10-minute limit "
+        from flask_app.services.fanout import ENQUEUERS
+        print(f"  the sweep request alone (/tasks/sync: one enqueue per manager, "
+              f"{ENQUEUERS} at a time): {sweep / 60:.1f} min if linear, against App Engine's "
+              "10-minute limit "
               "for cron requests on automatic scaling")
         if p["label"] == "unchanged pass":
             window = 15 * 60 * rate

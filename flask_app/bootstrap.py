@@ -47,7 +47,9 @@ from .services.sync import ManagerSync, SyncSettings
 log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "one-on-one"
 DIRECTORY_TTL = timedelta(minutes=10)
-SANDBOX_DISPATCHES, SANDBOX_CONCURRENT = 10, 4  # the sandbox's own queue (production: queue.yaml)
+# the sandbox's own queues, by first sync or not: (dispatches a second, concurrent dispatches);
+# production's come from queue.yaml
+SANDBOX_QUEUES = {False: (10.0, 4), True: (5.0, 2)}
 SANDBOX_WEB_CLIENT = "coach-web.apps.sandbox.example"  # the sandbox's seeded web client
 
 
@@ -209,8 +211,8 @@ class Coach:
         queue = self.task_queue()
         if queue is None:
             raise ConfigError("COACH_TASKS=inline: there is no task queue to fan out on.")
-        return FanOut(self.rollout(), self.manager_sync(lease_waits=0), queue,
-                      self.recent_directory, self.directory, self.clock)
+        return FanOut(self.rollout(), self.manager_sync(lease_waits=0), queue, self.store,
+                      self.watching(), self.recent_directory, self.directory, self.clock)
 
     def cohorts(self) -> CohortService:
         s = self.settings
@@ -291,8 +293,8 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
 
 def _queue_for(settings: Settings, client, clock: Clock, account: str) -> CloudTasksQueue:
     http = f"{settings.public_url}/tasks/manager" if settings.tasks_target == "http" else None
-    return CloudTasksQueue(client, settings.tasks_queue, clock, http_url=http,
-                           oidc_account=settings.tasks_account or account)
+    return CloudTasksQueue(client, settings.tasks_queue, settings.tasks_first_queue, clock,
+                           http_url=http, oidc_account=settings.tasks_account or account)
 
 
 def _sandbox_tasks(settings: Settings, client, clock: Clock) -> CloudTasksQueue:
@@ -300,7 +302,7 @@ def _sandbox_tasks(settings: Settings, client, clock: Clock) -> CloudTasksQueue:
     key = client.service_account_key()
     queue = _queue_for(settings, client_for(key, endpoint=client.url, ca_file=client.ca_file),
                        clock, key["client_email"])
-    queue.ensure_queue(dispatches_per_second=SANDBOX_DISPATCHES, concurrent=SANDBOX_CONCURRENT)
+    queue.ensure_queues(SANDBOX_QUEUES)
     return queue
 
 

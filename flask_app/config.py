@@ -17,7 +17,8 @@
 | COACH_HR_GROUP | (none: Workspace admins only) | the group whose members may use the HR console besides Workspace admins |
 | COACH_SESSION_HOURS | 8 | how long a console sign-in lasts |
 | COACH_TASKS | cloud with Google, inline on the sandbox | `cloud`: the sweep enqueues one Cloud Tasks task per manager (the sandbox serves Cloud Tasks too); `inline`: the sweep syncs everyone in its own request |
-| COACH_TASKS_QUEUE | projects/one-on-one-coach/locations/europe-west1/queues/manager-sync | the Cloud Tasks queue (queue.yaml sets its rates) |
+| COACH_TASKS_QUEUE | projects/one-on-one-coach/locations/europe-west1/queues/manager-sync | the Cloud Tasks queue of the managers' syncs (queue.yaml sets its rates) |
+| COACH_TASKS_FIRST_QUEUE | first-sync, beside COACH_TASKS_QUEUE | the queue of managers' first syncs (many more writes each: a lower rate in queue.yaml) |
 | COACH_TASKS_TARGET | appengine | where tasks go: `appengine` (the App Engine handler, checked by its queue header) or `http` (COACH_PUBLIC_URL/tasks/manager with an OIDC token, for hosts other than App Engine) |
 | COACH_TASKS_ACCOUNT | (the service account's) | the service account Cloud Tasks signs the `http` target's OIDC tokens as |
 | COACH_COHORT_ORGANIZER | (the admin the directory is read as) | whose calendar holds the cohorts' sessions and owns their docs: a programme account or HR's |
@@ -109,6 +110,7 @@ class Settings:
     cohort_organizer: str = ""
     tasks: str = "inline"
     tasks_queue: str = "projects/one-on-one-coach/locations/europe-west1/queues/manager-sync"
+    tasks_first_queue: str = "projects/one-on-one-coach/locations/europe-west1/queues/first-sync"
     tasks_target: str = "appengine"
     tasks_account: str = ""
     cohort_size: int = 8
@@ -161,6 +163,9 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
                                           else "inline")).strip().lower(),
         tasks_queue=env.get("COACH_TASKS_QUEUE") or
         "projects/one-on-one-coach/locations/europe-west1/queues/manager-sync",
+        tasks_first_queue=env.get("COACH_TASKS_FIRST_QUEUE") or
+        f"{(env.get('COACH_TASKS_QUEUE') or Settings.tasks_queue).rpartition('/queues/')[0]}"
+        "/queues/first-sync",
         tasks_target=(env.get("COACH_TASKS_TARGET") or "appengine").strip().lower(),
         tasks_account=(env.get("COACH_TASKS_ACCOUNT") or "").strip().lower(),
         cohort_size=_int(env, "COACH_COHORT_SIZE", 8),
@@ -174,10 +179,13 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
     if settings.tasks_target not in ("appengine", "http"):
         raise ConfigError("COACH_TASKS_TARGET must be appengine or http, not "
                           f"{settings.tasks_target!r}.")
-    if not re.fullmatch(r"projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]+",
-                        settings.tasks_queue):
-        raise ConfigError("COACH_TASKS_QUEUE must look like projects/P/locations/L/queues/Q, "
-                          f"not {settings.tasks_queue!r}.")
+    for name, queue in (("COACH_TASKS_QUEUE", settings.tasks_queue),
+                        ("COACH_TASKS_FIRST_QUEUE", settings.tasks_first_queue)):
+        if not re.fullmatch(r"projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]+", queue):
+            raise ConfigError(f"{name} must look like projects/P/locations/L/queues/Q, "
+                              f"not {queue!r}.")
+    if settings.tasks_first_queue == settings.tasks_queue:
+        raise ConfigError("COACH_TASKS_FIRST_QUEUE must be another queue than COACH_TASKS_QUEUE.")
     if not 6 <= settings.cohort_size <= 10:
         raise ConfigError(f"COACH_COHORT_SIZE must be between 6 and 10, not "
                           f"{settings.cohort_size}.")

@@ -214,8 +214,21 @@ class Store(Protocol):
         """Hold ``name`` for ``owner`` until ``until`` if nobody else holds it at ``now`` (one
         conditional update: safe across threads and processes)."""
 
-    def release_lease(self, name: str, owner: str) -> None: ...
+    def flag_lease(self, name: str, now: datetime) -> bool:
+        """Ask whoever holds ``name`` at ``now`` to run once more before letting go (a change
+        came in that their run may have missed). False when nobody holds it."""
+
+    def lease_flagged(self, name: str, owner: str) -> bool:
+        """Whether ``owner``'s lease was flagged since it last asked; the flag is cleared and
+        the lease stays the owner's, for the run it asks for."""
+
+    def release_lease(self, name: str, owner: str) -> bool:
+        """Let go of ``owner``'s lease; True when it was flagged after the owner last asked
+        (its change still wants a run)."""
+
     def lease(self, name: str) -> LeaseRecord | None: ...
+    def last_synced(self) -> dict[str, datetime]:
+        """When each manager's calendar was last synced, for those synced at least once."""
 
     def world(self) -> str | None:
         """The id of the Workspace this store's state belongs to (the sandbox's world id)."""
@@ -227,6 +240,8 @@ class Store(Protocol):
 class TaskQueue(Protocol):
     """Work to do later, one task per manager (Cloud Tasks in production)."""
 
-    def enqueue(self, manager: str, *, delay: timedelta = timedelta(0),
-                dedupe_key: str | None = None) -> bool:
-        """Queue a sync of ``manager``; False when a task with ``dedupe_key`` was already queued."""
+    def enqueue(self, manager: str, *, key: str, delay: timedelta = timedelta(0),
+                first: bool = False) -> bool:
+        """Queue a sync of ``manager`` under ``key``; False when that manager's task with this
+        key was queued already (it may have run). ``first``: the manager's first sync, which
+        writes several times as much, on a queue of its own with a lower rate."""

@@ -39,22 +39,47 @@ def drain(coach):
     assert outcome["drained"], outcome
 
 
+def sweep(base):
+    answer = requests.get(f"{base}/tasks/sync", headers=CRON, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 def test_the_sweep_only_enqueues_and_the_tasks_sync_each_manager(served):
     coach, base = served
     coach.sandbox.tasks_settings(dispatchPaused=True)  # hold the tasks
-    swept = requests.get(f"{base}/tasks/sync", headers=CRON, timeout=30)
-    assert swept.status_code == 200 and swept.json() == {"enqueued": 10, "already_queued": 0}
+    assert sweep(base) == {"enqueued": 10, "already_queued": 0, "first_syncs": 10,
+                           "channels_stopped": 0}
     assert coach.store.pairs() == []  # the sweep itself synced nobody
-    again = requests.get(f"{base}/tasks/sync", headers=CRON, timeout=30).json()
-    assert again == {"enqueued": 0, "already_queued": 10}  # same window: names are taken
+    assert sweep(base)["already_queued"] == 10  # their tasks still wait: none added
     coach.sandbox.tasks_settings(dispatchPaused=False)
     drain(coach)
     attempts = coach.sandbox.task_attempts()
     assert len(attempts) == 10 and {a["status"] for a in attempts} == {200}
     assert all(a["url"] == f"{base}/tasks/manager" for a in attempts)
+    assert {a["queue"].rpartition("/")[2] for a in attempts} == {"first-sync"}  # nobody had been synced
     docs = [p for p in coach.store.pairs() if p.doc_id]  # as one inline pass makes them
     assert len(docs) > 30
     assert sum(len(coach.store.meetings(p.key)) for p in docs) == len(docs)
+
+
+def test_sweeps_do_not_pile_up_behind_a_long_queue(served):
+    coach, base = served
+    sweep(base)
+    drain(coach)
+    coach.sandbox.tasks_settings(dispatchPaused=True)  # a queue longer than a sweep's interval
+    assert sweep(base)["enqueued"] == 10
+    for _ in range(3):  # the next sweeps, every 15 minutes: their tasks are still waiting
+        coach.sandbox.advance(15 * 60)
+        assert sweep(base) == {"enqueued": 0, "already_queued": 10, "first_syncs": 0,
+                               "channels_stopped": 0}
+    coach.sandbox.advance(20 * 60)  # an hour on: a task lost for good would be replaced
+    assert sweep(base)["enqueued"] == 10
+    coach.sandbox.tasks_settings(dispatchPaused=False)
+    drain(coach)
+    later = [a for a in coach.sandbox.task_attempts()[10:]]
+    assert len(later) == 20 and {a["queue"].rpartition("/")[2] for a in later} == {"manager-sync"}
+    assert {a["status"] for a in later} == {200}
 
 
 def test_a_task_delivered_twice_does_its_work_once(served):
@@ -63,7 +88,8 @@ def test_a_task_delivered_twice_does_its_work_once(served):
         answer = requests.post(f"{base}/tasks/manager", json={"manager": ANA},
                                headers=task_headers(coach), timeout=60)
         assert answer.status_code == 200, answer.text
-    assert answer.json() == {"outcome": "synced", "detail": "0 sections added"}
+    assert answer.json() == {"outcome": "synced",
+                             "detail": "0 sections added in 1 reads of the calendar"}
     pairs = coach.store.pairs(ANA)
     assert len(pairs) == 5 and all(len(coach.store.meetings(p.key)) == 1 for p in pairs)
     assert coach.sandbox.calls("drive.files.create") == 5  # one doc per pair, made once
@@ -116,7 +142,7 @@ def served_over_http(sandbox, tmp_path):
 
 def test_off_app_engine_tasks_carry_an_oidc_token_and_others_are_refused(served_over_http):
     coach, base = served_over_http
-    assert coach.app.task_queue().enqueue(ANA)
+    assert coach.app.task_queue().enqueue(ANA, key="now")
     drain(coach)
     (attempt,) = coach.sandbox.task_attempts()
     assert (attempt["url"], attempt["status"]) == (f"{base}/tasks/manager", 200)

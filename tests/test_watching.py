@@ -98,16 +98,20 @@ def test_forged_notifications_are_refused(served):
     assert len(coach.sandbox.task_attempts()) == tasks  # nothing was enqueued
 
 
-def test_channels_are_renewed_before_they_expire_and_stopped_on_opt_out(served):
+def test_channels_are_renewed_by_the_tasks_before_they_expire_and_stopped_on_opt_out(served):
     coach, base = served
     sweep(coach, base)
-    first = coach.store.channel(LENA)
+    before = {r.manager: r for r in coach.store.channels()}
+    first = before[LENA]
+    lifetimes = sorted(r.expiration - coach.now() for r in before.values())
+    assert timedelta(days=5) <= lifetimes[0] < lifetimes[-1] <= timedelta(days=7)  # spread
     coach.sandbox.advance(timedelta(days=6, hours=12).total_seconds())
-    watching = coach.app.watching()
-    renewed = watching.renew(coach.app.directory())
-    assert renewed.opened == 10 and renewed.failed == 0
-    second = coach.store.channel(LENA)
-    assert second.channel_id != first.channel_id and second.expiration > first.expiration
+    sweep(coach, base)  # each manager's task renews its channel
+    after = {r.manager: r for r in coach.store.channels()}
+    assert after.keys() == before.keys()
+    assert all(after[m].channel_id != before[m].channel_id
+               and after[m].expiration > before[m].expiration for m in before)
+    second = after[LENA]
     stale = {"X-Goog-Channel-ID": first.channel_id, "X-Goog-Channel-Token": "x",
              "X-Goog-Resource-ID": first.resource_id, "X-Goog-Resource-State": "exists"}
     assert requests.post(f"{base}/notifications/calendar", headers=stale,
@@ -120,3 +124,37 @@ def test_channels_are_renewed_before_they_expire_and_stopped_on_opt_out(served):
     book_one_on_one(coach)  # Lena's calendar changes: nobody is told
     time.sleep(0.5)
     assert [d for d in deliveries(coach)[sent:] if d["channelId"] == second.channel_id] == []
+
+
+def test_a_change_while_the_managers_sync_runs_flags_that_sync_instead_of_queueing(served):
+    coach, base = served
+    sweep(coach, base)
+    coach.sandbox.advance(35)  # the tasks of the service's own changes (docs attached) run
+    settle(coach)
+    tasks = len(coach.sandbox.task_attempts())
+    running = coach.app.manager_sync()
+    running.owner = "a sync under way"
+    assert coach.store.take_lease(f"sync:{LENA}", running.owner,
+                                  coach.now() + timedelta(minutes=10), coach.now())
+    book_one_on_one(coach)
+    settle(coach)
+    coach.sandbox.advance(35)
+    settle(coach)
+    assert len(coach.sandbox.task_attempts()) == tasks  # no task: the running sync was told
+    assert coach.store.lease(f"sync:{LENA}").flagged
+    result = running.run(LENA, coach.app.directory())  # that sync goes on, and reads again
+    assert result.rounds == 2 and not result.again
+    pair = coach.store.pair(LENA, RAVI)
+    assert pair is not None and pair.doc_id and len(coach.store.meetings(pair.key)) == 1
+
+
+def test_the_sweep_stops_the_channels_of_managers_no_longer_enabled(served):
+    coach, base = served
+    sweep(coach, base)
+    channels = {r.manager for r in coach.store.channels()}
+    coach.store.save_rollout(replace(coach.store.rollout(), units=["/Engineering"]))
+    answer = requests.get(f"{base}/tasks/sync", headers=CRON, timeout=60).json()
+    kept = {r.manager for r in coach.store.channels()}
+    assert answer["channels_stopped"] == len(channels - kept) > 0 and kept < channels
+    enabled = set(coach.app.rollout().managers_to_sync(coach.app.directory()))
+    assert kept <= enabled

@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import (JSON, Boolean, DateTime, Integer, String, Text, create_engine, delete,
                         event, insert, inspect, or_, select, update)
+from sqlalchemy import false as sa_false
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -208,6 +209,7 @@ class _Lease(_Base):
     name: Mapped[str] = mapped_column(String(400), primary_key=True)
     owner: Mapped[str] = mapped_column(String(200))
     until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class _Setting(_Base):
@@ -343,6 +345,12 @@ class SqlStore:
     def managers(self):
         with self._session() as session:
             return [_manager(row) for row in session.scalars(select(_Manager))]
+
+    def last_synced(self):
+        with self._session() as session:
+            rows = session.execute(select(_Manager.email, _Manager.synced_at).where(
+                _Manager.sync_token.is_not(None), _Manager.synced_at.is_not(None)))
+            return {email: _aware(at) for email, at in rows}
 
     def save_manager(self, state):
         self._upsert(_Manager, {
@@ -517,9 +525,25 @@ class SqlStore:
                     .returning(_Lease.name)).first() is not None
             return bool(taken)
 
-    def release_lease(self, name, owner):
+    def flag_lease(self, name, now):
         with Session(self.engine) as session, session.begin():
-            session.execute(delete(_Lease).where(_Lease.name == name, _Lease.owner == owner))
+            return session.execute(
+                update(_Lease).where(_Lease.name == name, _Lease.until > _utc(now))
+                .values(flagged=True).returning(_Lease.name)).first() is not None
+
+    def lease_flagged(self, name, owner):
+        with Session(self.engine) as session, session.begin():
+            return session.execute(
+                update(_Lease).where(_Lease.name == name, _Lease.owner == owner, _Lease.flagged)
+                .values(flagged=False).returning(_Lease.name)).first() is not None
+
+    def release_lease(self, name, owner):
+        # one statement each: the row lock orders them against flag_lease on PostgreSQL
+        with Session(self.engine) as session, session.begin():
+            gone = session.execute(delete(_Lease).where(_Lease.name == name,
+                                                        _Lease.owner == owner)
+                                   .returning(_Lease.flagged)).first()
+            return bool(gone and gone.flagged)
 
     def lease(self, name):
         return self._get(_Lease, LeaseRecord, name)

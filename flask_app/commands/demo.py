@@ -73,10 +73,9 @@ def demo(port: int, sandbox_port: int, every: int, fresh: bool) -> None:
     click.echo(summarise(coach.sync_pass().run()))
     stop = threading.Event()
 
-    def sweep():  # as cron does: channels renewed, one task per manager on the sandbox's queue
-        while True:
+    def sweep():  # as cron does: one task per manager on the sandbox's queue, which opens
+        while True:  # or renews the manager's push channel and syncs them
             try:
-                coach.watching().renew(coach.recent_directory())
                 swept = coach.fan_out().sweep()
                 if swept.failed:
                     log.warning("sweep: %s", swept.failed)

@@ -101,6 +101,7 @@ class LeaseRecord:
     name: str
     owner: str
     until: datetime
+    flagged: bool = False  # asked while held: its owner runs once more before letting go
 
 
 def pair_key(manager: str, report: str) -> str:

@@ -1,6 +1,7 @@
 """One manager's sync: the unit of work a cron sweep, a push notification or a task runs.
 
-1. take the manager's lease (a second run at the same time waits, then skips);
+1. take the manager's lease (a second run at the same time waits, then flags the lease and
+   skips: the run holding it reads the calendar once more before it lets go);
 2. list the calendar's changes (sync token; a full list after Google's 410);
 3. find the manager's one-on-ones and their meetings in the window (pure);
 4. per pair: the running doc found or made, shared and attached; its sections brought in line
@@ -37,6 +38,7 @@ from .pair_cycle import sync_pair
 
 log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=35)  # meetings that ended this long ago may still need gathering
+ROUNDS = 3  # calendar reads in one sync at most, when changes keep coming in during it
 
 
 @dataclass
@@ -62,6 +64,8 @@ class SyncResult:
     skipped: str | None = None  # not synced this time, and why (another sync was running)
     # Google rate-limited some call: try again after this many seconds (None: not limited)
     retry_after: float | None = None
+    rounds: int = 0  # calendar reads: another is run when a change comes in during one
+    again: bool = False  # a change came in during the last round: it wants another sync
 
 
 def _note_limit(result: SyncResult, error: GoogleApiError) -> None:
@@ -153,23 +157,45 @@ class ManagerSync:
             return result
         lease = f"sync:{manager}"
         if not self._take(lease):
-            result.skipped = "another sync of this manager is running"
+            result.skipped = "another sync of this manager is running (it will look again)"
             return result
         try:
             with for_manager(manager):
-                self._sync(manager, directory, result, write_agendas, gather, focus)
+                for round_ in range(1, ROUNDS + 1):
+                    result.rounds = round_
+                    self._sync(manager, directory, result, write_agendas, gather, focus)
+                    if (result.failed or result.retry_after is not None or round_ == ROUNDS
+                            or not self.store.lease_flagged(lease, self.owner)):
+                        break
+                    self._renew(lease)
         finally:
-            self.store.release_lease(lease, self.owner)
+            result.again = self.store.release_lease(lease, self.owner)
         return result
 
+    def ask_again(self, manager: str) -> bool:
+        """Flag a running sync of ``manager`` to read the calendar once more before it ends;
+        False when none runs."""
+        return self.store.flag_lease(f"sync:{manager.lower()}", self.clock.now())
+
     def _take(self, lease: str) -> bool:
+        """Take the manager's lease, waiting ``lease_waits`` seconds at most; when another sync
+        still holds it, flag it instead: that sync reads the calendar once more before it ends
+        (a change it may have missed is not lost)."""
         for attempt in range(self.settings.lease_waits + 1):
-            now = self.clock.now()
-            if self.store.take_lease(lease, self.owner, now + self.settings.lease, now):
+            if self._renew(lease):
                 return True
             if attempt < self.settings.lease_waits:
                 self.sleep(1)
+        for _ in range(3):  # it may let go between the two calls: then take it after all
+            if self.store.flag_lease(lease, self.clock.now()):
+                return False
+            if self._renew(lease):
+                return True
         return False
+
+    def _renew(self, lease: str) -> bool:
+        now = self.clock.now()
+        return self.store.take_lease(lease, self.owner, now + self.settings.lease, now)
 
     def _sync(self, manager: str, directory: Directory, result: SyncResult,
               write_agendas: bool, gather: bool, focus: Focus | None) -> None:
@@ -183,7 +209,7 @@ class ManagerSync:
             self.store.save_manager(state)
             log.warning("calendar of a manager could not be read: %s", error.summary)
             return
-        result.full_sync = full
+        result.full_sync = result.full_sync or full
         state.events = events
         now = self.clock.now()
         run = Run(manager, self.workspace, self.store, directory, now, result, state.time_zone,

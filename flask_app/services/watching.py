@@ -4,8 +4,10 @@ sync of that manager alone (a task, or inline), instead of waiting for the next 
 Each enabled manager's calendar has one channel (``events.watch``) with a random secret token,
 of which the store keeps only a digest. A notification is believed only if its channel is
 known, its token matches and its resource id is the channel's; the first (``sync``) message of
-a channel is only acknowledged. Channels are renewed a day before they expire and stopped when
-a manager is no longer enabled or opts out. The sweep stays, as the net for lost messages.
+a channel is only acknowledged. Each manager's sync task opens the channel or renews it a day
+before it expires (lifetimes are spread over two days by manager, so an organisation enabled at
+once is not renewed at once); the sweep stops the channels of managers no longer enabled, and
+an opt-out stops its channel at once. The sweep stays, as the net for lost messages.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import hmac
 import logging
 import secrets
 import uuid
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Callable
@@ -26,6 +29,7 @@ from ..ports import Clock, Store, Workspace
 log = logging.getLogger(__name__)
 TTL = timedelta(days=7)  # Google's default channel lifetime; it may grant less
 RENEW_BEFORE = timedelta(days=1)
+SPREAD = timedelta(days=2)  # channels' lifetimes spread over this, by manager
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,13 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def lifetime(manager: str) -> timedelta:
+    """The lifetime asked for a manager's channel: Google's default less a share of SPREAD
+    fixed by the manager, so that channels opened together are not all renewed together."""
+    share = int(hashlib.sha256(manager.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return TTL - timedelta(seconds=round(share * SPREAD.total_seconds()))
+
+
 @dataclass
 class Watching:
     workspace: Workspace
@@ -60,32 +71,39 @@ class Watching:
     def renew(self, directory: Directory) -> Renewed:
         """Open a channel for each manager without a lasting one; stop the others' channels."""
         wanted = set(self.managers(directory))
-        now, opened, kept, stopped, failed = self.clock.now(), 0, 0, 0, 0
-        for record in self.store.channels():
-            if record.manager not in wanted:
-                self.stop(record.manager)
-                stopped += 1
-        for manager in sorted(wanted):
-            record = self.store.channel(manager)
-            if record is not None and record.expiration - now > RENEW_BEFORE:
-                kept += 1
-                continue
-            try:
-                self._open(manager, record)
-                opened += 1
-            except GoogleApiError as error:
-                failed += 1
-                log.warning("a calendar channel could not be opened: %s", error.summary)
-        return Renewed(opened, kept, stopped, failed)
+        stopped = self.stop_unwanted(wanted)
+        done = Counter(self.ensure(manager) for manager in sorted(wanted))
+        return Renewed(done["opened"], done["kept"], stopped, done["failed"])
+
+    def stop_unwanted(self, wanted: set[str]) -> int:
+        """Stop the channels of managers no longer ``wanted``; how many were stopped."""
+        unwanted = [r.manager for r in self.store.channels() if r.manager not in wanted]
+        for manager in unwanted:
+            self.stop(manager)
+        return len(unwanted)
+
+    def ensure(self, manager: str) -> str:
+        """The manager's channel opened, or renewed if it ends within a day: ``opened``,
+        ``kept`` or ``failed`` (logged; the sweep still syncs the manager)."""
+        record = self.store.channel(manager)
+        if record is not None and record.expiration - self.clock.now() > RENEW_BEFORE:
+            return "kept"
+        try:
+            self._open(manager, record)
+        except GoogleApiError as error:
+            log.warning("a calendar channel could not be opened: %s", error.summary)
+            return "failed"
+        return "opened"
 
     def _open(self, manager: str, old: ChannelRecord | None) -> None:
         token, channel_id = secrets.token_urlsafe(32), uuid.uuid4().hex
+        ttl = lifetime(manager)
         # kept before asking: Google sends the sync message before watch() has answered
-        opening = ChannelRecord(manager, channel_id, "", digest(token), self.clock.now() + TTL)
+        opening = ChannelRecord(manager, channel_id, "", digest(token), self.clock.now() + ttl)
         self.store.save_channel(opening)
         calendar = self.workspace.calendar(manager)
         try:
-            channel = calendar.watch(self.address, channel_id, token, int(TTL.total_seconds()))
+            channel = calendar.watch(self.address, channel_id, token, int(ttl.total_seconds()))
         except GoogleApiError:
             if old is not None:
                 self.store.save_channel(old)  # still open: keep listening on it

@@ -1,10 +1,9 @@
 """Google Calendar's push notifications (``events.watch``): each believed message becomes a
-sync of that manager alone — a task when Cloud Tasks fans out, else right here."""
+sync of that manager alone — a task when Cloud Tasks fans out (or, when that manager's sync is
+running, a flag on it to read the calendar once more), else right here."""
 from __future__ import annotations
 
 import logging
-import math
-from datetime import timedelta
 
 from flask import Blueprint, request
 
@@ -15,7 +14,6 @@ from .security import csrf
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 csrf.exempt(bp)  # Google's requests, checked by their channel token
 log = logging.getLogger(__name__)
-GATHER = timedelta(seconds=30)  # changes in one window make one task, run when it closes
 
 
 @bp.post("/calendar")
@@ -35,12 +33,8 @@ def calendar():
         return "", refused.status
     if manager is None:
         return "", 200  # a channel's first message
-    queue = c.task_queue()
-    if queue is None:
+    if c.task_queue() is None:
         c.manager_sync(lease_waits=0).run(manager, c.recent_directory())
         return "", 200
-    now = c.now().timestamp()
-    window = math.ceil(now / GATHER.total_seconds())
-    wait = timedelta(seconds=window * GATHER.total_seconds() - now + 1)
-    queue.enqueue(manager, delay=wait, dedupe_key=f"push{window}")
+    c.fan_out().notified(manager)
     return "", 200

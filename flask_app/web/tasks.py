@@ -1,7 +1,7 @@
 """Scheduled work: the cron sweep (cron.yaml) and the task that syncs one manager (queue.yaml).
 
 With ``COACH_TASKS=cloud`` the sweep enqueues one task per manager and answers at once; the
-queue delivers each to ``/tasks/manager``. Both accept only App Engine's own requests: cron's
+queues (the managers' syncs, and their first syncs) deliver each to ``/tasks/manager``. Both accept only App Engine's own requests: cron's
 ``X-Appengine-Cron`` and Cloud Tasks' ``X-AppEngine-QueueName`` are headers App Engine strips
 from requests coming from outside. With ``COACH_TASKS_TARGET=http`` (hosts other than App
 Engine) a task must carry Cloud Tasks' OIDC token for this URL, issued to the service account.
@@ -28,16 +28,17 @@ def sync_all():
     if request.headers.get("X-Appengine-Cron") != "true":
         abort(403)
     c = coach()
+    if c.task_queue() is not None:  # each task opens or renews its manager's channel
+        swept = c.fan_out().sweep()
+        if swept.failed:
+            return {"error": swept.failed}, 503
+        return {"enqueued": swept.enqueued, "already_queued": swept.already_queued,
+                "first_syncs": swept.first, "channels_stopped": swept.channels_stopped}
     watching = c.watching()
     if watching is not None:  # channels opened for new managers, renewed, stopped
         renewed = watching.renew(c.recent_directory())
         log.info("channels: %d opened, %d kept, %d stopped, %d failed", renewed.opened,
                  renewed.kept, renewed.stopped, renewed.failed)
-    if c.task_queue() is not None:
-        swept = c.fan_out().sweep()
-        if swept.failed:
-            return {"error": swept.failed}, 503
-        return {"enqueued": swept.enqueued, "already_queued": swept.already_queued}
     outcome = c.sync_pass().run()
     if outcome.failed:
         log.warning("sync pass could not run: %s", outcome.failed)
@@ -63,8 +64,9 @@ def sync_one():
         except Unauthorized as refused:
             log.warning("a task request was refused: %s", refused)
             abort(403)
-    elif request.headers.get("X-AppEngine-QueueName") != \
-            c.settings.tasks_queue.rpartition("/queues/")[2]:
+    elif request.headers.get("X-AppEngine-QueueName") not in {
+            queue.rpartition("/queues/")[2]
+            for queue in (c.settings.tasks_queue, c.settings.tasks_first_queue)}:
         log.warning("a task request without the queue's header was refused")
         abort(403)
     manager = (request.get_json(silent=True) or {}).get("manager")

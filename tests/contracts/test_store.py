@@ -63,6 +63,14 @@ def test_a_manager_round_trips_with_events_and_aware_times(store):
     assert store.manager("nobody@x.com") is None
 
 
+def test_last_synced_names_the_managers_synced_at_least_once(store):
+    store.save_manager(ManagerState("ana@x.com", "tok", {}, NOW.astimezone(PARIS)))
+    store.save_manager(ManagerState("bo@x.com"))  # never read: no token
+    store.save_manager(ManagerState("zoe@x.com", None, {}, NOW, failure="x: 503"))
+    synced = store.last_synced()
+    assert synced == {"ana@x.com": NOW} and synced["ana@x.com"].tzinfo is not None
+
+
 def test_saving_again_replaces(store):
     store.save_manager(ManagerState("ana@x.com"))
     store.save_manager(ManagerState("ana@x.com", sync_token="new", failure="x: 503"))
@@ -147,6 +155,23 @@ def test_a_lease_is_held_by_one_owner_until_it_expires(store):
     assert store.lease("sync:ana").owner == "b"
     store.release_lease("sync:ana", "b")
     assert store.lease("sync:ana") is None
+
+
+def test_a_held_lease_can_be_flagged_for_its_owner_to_run_again(store):
+    later = NOW + timedelta(minutes=10)
+    assert not store.flag_lease("sync:ana", NOW)  # nobody holds it
+    assert store.take_lease("sync:ana", "a", later, NOW)
+    assert not store.lease_flagged("sync:ana", "a")
+    assert store.flag_lease("sync:ana", NOW + timedelta(minutes=1))
+    assert not store.lease_flagged("sync:ana", "b")  # only its owner is told
+    assert store.lease_flagged("sync:ana", "a") and store.lease("sync:ana").owner == "a"
+    assert not store.lease_flagged("sync:ana", "a")  # told once
+    assert store.flag_lease("sync:ana", NOW + timedelta(minutes=2))
+    assert store.release_lease("sync:ana", "a")  # let go while flagged: says so
+    assert store.lease("sync:ana") is None and not store.release_lease("sync:ana", "a")
+    assert store.take_lease("sync:bo", "b", later, NOW)
+    assert not store.flag_lease("sync:bo", later)  # expired: nobody holds it any more
+    assert not store.release_lease("sync:bo", "b")
 
 
 def test_of_many_threads_one_takes_the_lease(store):

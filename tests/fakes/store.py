@@ -42,6 +42,10 @@ class MemoryStore:
     def managers(self):
         return [self._copy(m) for m in self._managers.values()]
 
+    def last_synced(self):
+        return {m.email: m.synced_at for m in self._managers.values()
+                if m.sync_token is not None and m.synced_at is not None}
+
     def save_manager(self, state):
         self._put(self._managers, state.email.lower(), state)
 
@@ -179,13 +183,33 @@ class MemoryStore:
             held = self._leases.get(name)
             if held is not None and held.owner != owner and held.until > now:
                 return False
-            self._leases[name] = LeaseRecord(name, owner, until)
+            flagged = held is not None and held.flagged
+            self._leases[name] = LeaseRecord(name, owner, until, flagged)
+            return True
+
+    def flag_lease(self, name, now):
+        with self._lock:
+            held = self._leases.get(name)
+            if held is None or held.until <= now:
+                return False
+            self._leases[name] = replace(held, flagged=True)
+            return True
+
+    def lease_flagged(self, name, owner):
+        with self._lock:
+            held = self._leases.get(name)
+            if held is None or held.owner != owner or not held.flagged:
+                return False
+            self._leases[name] = replace(held, flagged=False)
             return True
 
     def release_lease(self, name, owner):
         with self._lock:
-            if name in self._leases and self._leases[name].owner == owner:
-                del self._leases[name]
+            held = self._leases.get(name)
+            if held is None or held.owner != owner:
+                return False
+            del self._leases[name]
+            return held.flagged
 
     def lease(self, name):
         return self._leases.get(name)

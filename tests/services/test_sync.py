@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask_app.domain.sections import RANGE_PREFIX
 from flask_app.errors import GoogleApiError
+from flask_app.services.sync import ManagerSync
 from tests.services.conftest import ANA, BO, FANG, MONDAY, weekly
 
 
@@ -60,12 +61,44 @@ def test_a_persons_edit_between_read_and_write_survives(world):
     assert len(sections(after)) == 1 and world.meetings()[0].status == "removed"
 
 
-def test_a_second_sync_of_the_same_manager_at_the_same_time_skips(world):
+def test_a_second_sync_of_the_same_manager_at_the_same_time_flags_the_first(world):
     assert world.store.take_lease(f"sync:{ANA}", "another worker", MONDAY + timedelta(hours=1),
                                   MONDAY)
     result = world.run()
-    assert result.skipped == "another sync of this manager is running"
+    assert result.skipped == "another sync of this manager is running (it will look again)"
     assert world.google.calls["calendar.changes"] == 0
+    assert world.store.lease(f"sync:{ANA}").flagged  # the running one reads again
+
+
+def test_a_change_that_comes_in_during_a_sync_is_read_by_that_sync(world):
+    """Bo is booked in after the sync read Ana's calendar; the push message's sync finds Ana's
+    sync running and flags it, and that sync reads the calendar once more before it ends."""
+    second = ManagerSync(world.workspace, world.store, world.clock, world.sync.templates,
+                         world.sync.settings, sleep=lambda seconds: None)
+
+    def booked_meanwhile():
+        world.google.put_event(weekly("af", ANA, FANG, MONDAY + timedelta(days=2)))
+        assert second.run(ANA, world.google.people).skipped  # the notification's sync
+
+    world.google.after("calendar.changes", booked_meanwhile)
+    result = world.run()
+    assert (result.rounds, result.again) == (2, False)
+    assert world.google.calls["calendar.changes"] == 2
+    assert world.store.pair(ANA, FANG).doc_id and world.store.lease(f"sync:{ANA}") is None
+
+
+def test_changes_that_keep_coming_in_end_the_sync_asking_for_another(world):
+    second = ManagerSync(world.workspace, world.store, world.clock, world.sync.templates,
+                         world.sync.settings, sleep=lambda seconds: None)
+
+    def changed_meanwhile():  # after every read of the calendar
+        second.run(ANA, world.google.people)
+        world.google.after("calendar.changes", changed_meanwhile)
+
+    world.google.after("calendar.changes", changed_meanwhile)
+    result = world.run()
+    assert (result.rounds, result.again) == (3, True)  # bounded; the task queues another
+    assert world.store.lease(f"sync:{ANA}") is None
 
 
 def test_a_calendar_that_cannot_be_read_fails_that_manager_only(world):
