@@ -86,6 +86,7 @@ def _upgrade(world: World) -> None:
     from workspace_sandbox.directory.groups import upgrade_groups
     from workspace_sandbox.drive.access import index_files
     from workspace_sandbox.oauth.clients import FREEBUSY_DELEGATION, upgrade_delegation
+    from workspace_sandbox.tasks.store import upgrade_due
     with world.transaction() as tx:
         found = tx.setting("format", 1)
         if found < 2:
@@ -95,6 +96,7 @@ def _upgrade(world: World) -> None:
             upgrade_delegation(tx)
         if found < 4:
             upgrade_delegation(tx, FREEBUSY_DELEGATION)
+        upgrade_due(tx)  # waiting tasks of a world kept from before they were timed
         if found < FORMAT:
             tx.set_setting("format", FORMAT)
 

@@ -15,7 +15,9 @@ from typing import Any, Iterator
 
 # What a world holds: 2 = Drive files indexed by app properties and parents, 3 = directory
 # groups (and the service account's delegation for reading them), 4 = the delegation also reads
-# free/busy (calendar.freebusy, for cohort sessions).
+# free/busy (calendar.freebusy, for cohort sessions). (Cloud Tasks' waiting tasks moved from
+# objects to the ``timed`` table without a new format: a server moves any it finds when it opens
+# a world.)
 FORMAT = 4
 
 SCHEMA = """
@@ -26,12 +28,20 @@ CREATE TABLE IF NOT EXISTS objects (
     data TEXT NOT NULL,
     PRIMARY KEY (kind, key)
 );
-CREATE INDEX IF NOT EXISTS objects_parent ON objects (kind, parent);
+DROP INDEX IF EXISTS objects_parent;
+CREATE INDEX IF NOT EXISTS objects_parent_key ON objects (kind, parent, key);
 CREATE TABLE IF NOT EXISTS refs (
     kind TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, key TEXT NOT NULL,
     PRIMARY KEY (kind, name, value, key)
 );
 CREATE INDEX IF NOT EXISTS refs_key ON refs (kind, key);
+CREATE TABLE IF NOT EXISTS timed (
+    kind TEXT NOT NULL, key TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '',
+    at REAL NOT NULL, hold REAL,
+    PRIMARY KEY (kind, key)
+);
+CREATE INDEX IF NOT EXISTS timed_at ON timed (kind, parent, at, key);
+CREATE INDEX IF NOT EXISTS timed_hold ON timed (kind, parent, hold);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS quota_use (
     grp TEXT NOT NULL, minute INTEGER NOT NULL, who TEXT NOT NULL, count INTEGER NOT NULL,
@@ -78,7 +88,8 @@ class Tx:
             (kind, name, value))]
 
     def items(self, kind: str, parent: str | None = None) -> list[tuple[str, dict]]:
-        """All objects of a kind (optionally with one parent), ordered by key."""
+        """All objects of a kind (optionally with one parent), ordered by key. With a parent it
+        reads only that parent's objects (index ``objects_parent_key``: kind, parent, key)."""
         if parent is None:
             rows = self._conn.execute(
                 "SELECT key, data FROM objects WHERE kind = ? ORDER BY key", (kind,))
@@ -90,6 +101,53 @@ class Tx:
 
     def delete_kind(self, kind: str) -> None:
         self._conn.execute("DELETE FROM objects WHERE kind = ?", (kind,))
+
+    # --- keys by time (a schedule): found by when they are due, not by scanning them all -----
+    def set_time(self, kind: str, key: str, at: float, hold: float | None = None,
+                 parent: str = "") -> None:
+        """Make ``key`` due at ``at``; ``hold``, when set, is a time until which it is held
+        (it is then neither :meth:`due` nor :meth:`next_time`)."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO timed (kind, key, parent, at, hold) VALUES (?, ?, ?, ?, ?)",
+            (kind, key, parent, at, hold))
+
+    def time_of(self, kind: str, key: str) -> tuple[float, float | None] | None:
+        """``(at, hold)`` of a scheduled key, or None."""
+        return self._conn.execute("SELECT at, hold FROM timed WHERE kind = ? AND key = ?",
+                                  (kind, key)).fetchone()
+
+    def drop_time(self, kind: str, key: str) -> bool:
+        cur = self._conn.execute("DELETE FROM timed WHERE kind = ? AND key = ?", (kind, key))
+        return cur.rowcount > 0
+
+    def due(self, kind: str, parent: str, until: float, free_at: float,
+            limit: int) -> list[tuple[str, float]]:
+        """Up to ``limit`` ``(key, at)`` of one parent due by ``until`` and not held at
+        ``free_at``, earliest first (then by key)."""
+        return self._conn.execute(
+            "SELECT key, at FROM timed WHERE kind = ? AND parent = ? AND at <= ? "
+            "AND (hold IS NULL OR hold <= ?) ORDER BY at, key LIMIT ?",
+            (kind, parent, until, free_at, limit)).fetchall()
+
+    def count_due(self, kind: str, parent: str, until: float, free_at: float) -> int:
+        return self._conn.execute(
+            "SELECT COUNT(*) FROM timed WHERE kind = ? AND parent = ? AND at <= ? "
+            "AND (hold IS NULL OR hold <= ?)", (kind, parent, until, free_at)).fetchone()[0]
+
+    def count_held(self, kind: str, parent: str, at: float) -> int:
+        """How many keys of one parent are held beyond ``at``."""
+        return self._conn.execute(
+            "SELECT COUNT(*) FROM timed WHERE kind = ? AND parent = ? AND hold > ?",
+            (kind, parent, at)).fetchone()[0]
+
+    def next_time(self, kind: str, parent: str, after: float, free_at: float) -> float | None:
+        """The earliest time after ``after`` at which a key of one parent (not held at
+        ``free_at``) is due, or None."""
+        row = self._conn.execute(
+            "SELECT at FROM timed WHERE kind = ? AND parent = ? AND at > ? "
+            "AND (hold IS NULL OR hold <= ?) ORDER BY at LIMIT 1",
+            (kind, parent, after, free_at)).fetchone()
+        return row[0] if row else None
 
     def next_value(self, name: str) -> int:
         """Increment and return a named counter (starts at 1)."""
@@ -195,6 +253,7 @@ class World:
         with self.transaction() as tx:
             tx._conn.execute("DELETE FROM objects")
             tx._conn.execute("DELETE FROM refs")
+            tx._conn.execute("DELETE FROM timed")
             tx._conn.execute("DELETE FROM quota_use")
             tx._conn.execute("DELETE FROM counters")
             tx._conn.execute("DELETE FROM settings")

@@ -80,14 +80,12 @@ def drain():
 
 
 def _pending(tx) -> tuple[int, int]:
-    """Tasks due now in running queues, and tasks an attempt holds."""
+    """Tasks due now in running queues, and tasks an attempt holds (counted in the index)."""
     now, real, due, running = store.epoch(tx), time.time(), 0, 0
     for name, record in tx.items(store.QUEUE):
-        for _, row in store.due_rows(tx, name):
-            if row["lease"] is not None and row["lease"] > real:
-                running += 1
-            elif row["at"] <= now and record["queue"]["state"] == "RUNNING":
-                due += 1
+        running += store.held(tx, name, real)
+        if record["queue"]["state"] == "RUNNING":
+            due += store.count_ready(tx, name, now, real)
     return due, running
 
 

@@ -125,36 +125,33 @@ class Dispatcher:
 
     def _claim_queue(self, tx: Tx, name: str, record: dict, now: float,
                      free: int) -> tuple[list[delivery.Attempt], float]:
-        """One queue's attempts to start now, and when it next needs a look."""
+        """One queue's attempts to start now, and when it next needs a look. It reads only the
+        tasks it starts (and one more), through the world's index of waiting tasks by time."""
         real = time.time()
-        held, ready, later = 0, [], math.inf
-        for task_name, row in store.due_rows(tx, name):
-            if row["lease"] is not None and row["lease"] > real:
-                held += 1
-            elif row["at"] <= now:
-                ready.append((row["at"], task_name))
-            else:
-                later = min(later, row["at"])
-        if not ready:
-            return [], later
+        if not store.ready(tx, name, now, real, 1):
+            later = store.next_due(tx, name, now, real)
+            return [], math.inf if later is None else later
         rates = record["queue"]["rateLimits"]
         rate = rates["maxDispatchesPerSecond"] * record["throttle"]
         bucket = record["bucket"]
         bucket["tokens"] = min(rates["maxBurstSize"],
                                bucket["tokens"] + max(0.0, now - bucket["at"]) * rate)
         bucket["at"] = now
-        room = max(0, min(len(ready), rates["maxConcurrentDispatches"] - held,
+        room = max(0, min(rates["maxConcurrentDispatches"] - store.held(tx, name, real),
                           int(bucket["tokens"]), free))
+        ready = store.ready(tx, name, now, real, room + 1)  # one more: does any have to wait?
         started = []
-        for _, task_name in sorted(ready)[:room]:
+        for task_name, _ in ready[:room]:
             task = store.get_task(tx, task_name)
             if task is None:  # its task is gone (a world edited outside the API)
-                tx.delete(store.DUE, task_name)
+                store.unschedule(tx, task_name)
                 continue
             started.append(delivery.start(tx, task, record))
         room = len(started)
         bucket["tokens"] -= room
         store.put_queue(tx, record)
+        later = store.next_due(tx, name, now, real)
+        later = math.inf if later is None else later
         if room < len(ready) and bucket["tokens"] < 1:
             later = min(later, now + (1 - bucket["tokens"]) / rate)
         return started, later

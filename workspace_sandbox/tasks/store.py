@@ -5,10 +5,12 @@
   control leaves it (1 = none).
 - ``tasks.task`` (key: task name, parent: queue name): ``{task: <Task JSON, body included>,
   previous?: {status, reason}}``; ``previous`` is what the last attempt's answer was.
-- ``tasks.due`` (key: task name, parent: queue name): ``{at, lease}`` while a task waits: ``at``
-  is when it is due (sandbox clock, epoch seconds), ``lease`` the real time until which an attempt
-  holds it. The ``tasks.schedule`` counter moves at every change of these and of queues, so a
-  dispatcher can tell when there is nothing new to look at.
+- ``tasks.due`` (in the world's ``timed`` table, key: task name, parent: queue name): ``at``,
+  ``hold`` while a task waits: ``at`` is when it is due (sandbox clock, epoch seconds), ``hold``
+  (the lease) the real time until which an attempt holds it. Indexed by time, so a dispatcher
+  finds the few due tasks without reading every waiting one. The ``tasks.schedule`` counter moves
+  at every change of these and of queues, so a dispatcher can tell when there is nothing new to
+  look at.
 - ``tasks.tombstone`` (key: task or queue name): ``{until}``: a name that existed recently and
   cannot be used again before ``until`` (sandbox clock).
 - ``tasks.attempt`` (key: a sequence number): every dispatch attempt, for the control plane.
@@ -65,18 +67,46 @@ def put_task(tx: Tx, record: dict) -> None:
 
 def schedule(tx: Tx, name: str, at: float, lease: float | None = None) -> None:
     """Make a task wait until ``at`` (or be held by an attempt until the real time ``lease``)."""
-    tx.put(DUE, name, {"at": at, "lease": lease}, parent=name.rpartition("/tasks/")[0])
+    tx.set_time(DUE, name, at, lease, parent=name.rpartition("/tasks/")[0])
     tx.add(SCHEDULE)
 
 
-def due_rows(tx: Tx, queue: str) -> list[tuple[str, dict]]:
-    return tx.items(DUE, parent=queue)
+def unschedule(tx: Tx, name: str) -> None:
+    tx.drop_time(DUE, name)
+
+
+def ready(tx: Tx, queue: str, now: float, real: float, limit: int) -> list[tuple[str, float]]:
+    """Up to ``limit`` ``(task name, due at)`` of a queue due by ``now`` (sandbox clock) and held
+    by no attempt at the real time ``real``, earliest first, then by name."""
+    return tx.due(DUE, queue, now, real, limit)
+
+
+def count_ready(tx: Tx, queue: str, now: float, real: float) -> int:
+    return tx.count_due(DUE, queue, now, real)
+
+
+def held(tx: Tx, queue: str, real: float) -> int:
+    """How many of a queue's tasks an attempt holds at the real time ``real``."""
+    return tx.count_held(DUE, queue, real)
+
+
+def next_due(tx: Tx, queue: str, now: float, real: float) -> float | None:
+    """When the next task of a queue not held at ``real`` comes due after ``now``."""
+    return tx.next_time(DUE, queue, now, real)
+
+
+def upgrade_due(tx: Tx) -> None:
+    """Move the waiting tasks of a world kept from before they were timed (kept as objects of
+    kind ``tasks.due``) into the timed table; nothing to do in any other world."""
+    for name, row in tx.items(DUE):
+        tx.set_time(DUE, name, row["at"], row.get("lease"), parent=name.rpartition("/tasks/")[0])
+    tx.delete_kind(DUE)
 
 
 def remove_task(tx: Tx, name: str) -> None:
     """Forget a completed, failed or deleted task; its name stays taken for a while."""
     tx.delete(TASK, name)
-    tx.delete(DUE, name)
+    tx.drop_time(DUE, name)
     tx.add(SCHEDULE)
     bury(tx, name, setting(tx, "tasks.task_tombstone_seconds"))
 
