@@ -5,8 +5,11 @@
   its headers and outcome (``pending``, ``delivered`` or ``failed``), for tests and the demo to inspect.
 
 A new channel gets a ``sync`` message at once; every change to its resource then sends ``exists``.
-Messages carry no body. They are POSTed after the change commits, by one background thread per
-process, so each channel's messages arrive in order. Like Google, only HTTPS addresses are accepted;
+Messages carry no body. They are POSTed after the change commits by a small pool of background
+threads per process (:data:`WORKERS`), as Google delivers to many receivers at once: different
+channels' messages go out concurrently, while each channel has at most one message in flight and
+its messages go out in the order they were sent (their sequence numbers, i.e. commit order), so
+each channel's messages arrive in order. The outbox holds only messages not yet delivered. Like Google, only HTTPS addresses are accepted;
 the ``push.allow_http`` setting also admits ``http://`` on the loopback interface (local receivers),
 and ``push.ca_file`` names the CA bundle that HTTPS receivers are verified against.
 """
@@ -14,9 +17,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import queue
+import heapq
+import logging
 import sqlite3
 import threading
+from collections import deque
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import urlsplit
@@ -33,9 +38,8 @@ CHANNEL, DELIVERY = "push.channel", "push.delivery"
 DEFAULT_TTL_SECONDS = 604800
 MAX_TTL_SECONDS = 604800
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
-_jobs: queue.Queue = queue.Queue()
-_worker: threading.Thread | None = None
-_worker_lock = threading.Lock()
+WORKERS = 12  # delivery threads per process
+log = logging.getLogger(__name__)
 
 
 def _resource_id(client_id: str, resource: str) -> str:
@@ -147,22 +151,76 @@ def _send(tx: Tx, key: str, channel: dict, state: str) -> None:
                                     "queuedAt": tx.now().isoformat()}, parent=key)
     verify = tx.setting("push.ca_file") or True
     world = current_app.config["WORLD"]
-    tx.after_commit.append(
-        lambda: _submit((world, delivery_key, channel["address"], headers, verify)))
+    tx.after_commit.append(lambda: _outbox.submit(
+        key, delivery_key, (world, delivery_key, channel["address"], headers, verify)))
 
 
-def _submit(job: tuple) -> None:
-    global _worker
-    with _worker_lock:
-        if _worker is None or not _worker.is_alive():
-            _worker = threading.Thread(target=_deliver_forever, daemon=True, name="push-delivery")
-            _worker.start()
-    _jobs.put(job)
+class _Outbox:
+    """Messages waiting for delivery, per channel, and the threads that deliver them.
 
+    A channel (of one world) is in ``_pending`` while it has a message waiting or one in flight
+    (its heap then holds the messages waiting); it is in ``_ready`` (once) while it waits for a
+    thread. So at most one thread serves a channel, in the order of its messages' sequence
+    numbers, and channels take turns.
+    """
 
-def _deliver_forever() -> None:
-    while True:
-        world, key, address, headers, verify = _jobs.get()
+    def __init__(self, workers: int):
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._pending: dict[tuple, list[tuple[str, int, tuple]]] = {}  # channel -> waiting
+        self._ready: deque[tuple] = deque()
+        self._submitted = 0
+        self._threads: list[threading.Thread] = []
+
+    def submit(self, channel_key: str, delivery_key: str, job: tuple) -> None:
+        channel = (str(job[0].path), channel_key)
+        with self._lock:
+            if len(self._threads) < self._workers:
+                self._start()
+            self._submitted += 1
+            message = (delivery_key, self._submitted, job)
+            waiting = self._pending.get(channel)
+            if waiting is None:
+                self._pending[channel] = [message]
+                self._ready.append(channel)
+                self._wake.notify()
+            else:
+                heapq.heappush(waiting, message)
+
+    def waiting(self) -> int:
+        """Messages waiting for a thread (those in flight not counted)."""
+        with self._lock:
+            return sum(len(heap) for heap in self._pending.values())
+
+    def _start(self) -> None:
+        while len(self._threads) < self._workers:
+            thread = threading.Thread(target=self._work_forever, daemon=True,
+                                      name=f"push-delivery-{len(self._threads)}")
+            self._threads.append(thread)
+            thread.start()
+
+    def _work_forever(self) -> None:
+        while True:
+            with self._lock:
+                while not self._ready:
+                    self._wake.wait()
+                channel = self._ready.popleft()
+                delivery_key, _, job = heapq.heappop(self._pending[channel])
+            try:
+                self._deliver(job)
+            except Exception:  # noqa: BLE001 - a delivery thread must not die
+                log.exception("push delivery of message %s failed", delivery_key)
+            finally:
+                with self._lock:
+                    if self._pending[channel]:
+                        self._ready.append(channel)
+                        self._wake.notify()
+                    else:
+                        del self._pending[channel]
+
+    def _deliver(self, job: tuple) -> None:
+        world, key, address, headers, verify = job
         try:
             response = requests.post(address, headers=headers, data=b"", timeout=10, verify=verify)
             outcome = {"status": "delivered" if response.status_code < 300 else "failed",
@@ -176,7 +234,10 @@ def _deliver_forever() -> None:
                     record.update(outcome, deliveredAt=tx.now().isoformat())
                     tx.put(DELIVERY, key, record, parent=record["channelKey"])
         except sqlite3.Error:
-            continue
+            log.exception("push delivery: recording message %s failed", key)
+
+
+_outbox = _Outbox(WORKERS)
 
 
 def deliveries(tx: Tx, channel_id: str | None = None) -> list[dict]:
