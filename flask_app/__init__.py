@@ -21,7 +21,8 @@ def create_app(coach=None, *, settings: Settings | None = None,
     from .bootstrap import build
     from .web import errors, security
 
-    settings = settings or (coach.settings if coach else load_settings())
+    coach = coach or build(settings or load_settings())
+    settings = coach.settings  # with what Secret Manager holds
     app = Flask(__name__, instance_path=str(settings.instance_dir))
     app.config.update(SECRET_KEY=settings.secret_key, COACH_SETTINGS=settings,
                       MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
@@ -30,7 +31,7 @@ def create_app(coach=None, *, settings: Settings | None = None,
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
     if test_config:
         app.config.update(test_config)
-    app.extensions["coach"] = coach = coach or build(settings)
+    app.extensions["coach"] = coach
     app.add_template_filter(coach.name_of, "person")
     app.add_template_filter(_in_zone, "in_zone")
     security.init_app(app)

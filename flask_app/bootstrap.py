@@ -22,6 +22,7 @@ from .adapters.google.grants import ByMode, StoredGrants
 from .adapters.google.id_tokens import IdTokens, certificates_for
 from .adapters.google.signin import GoogleSignIn
 from .adapters.google.workspace import SCOPES, GoogleWorkspace
+from .adapters.secret_manager import SecretManager, with_secrets
 from .adapters.token_vault import TokenVault
 from .adapters.sql_store import SqlStore
 from .adapters.templates import load_session_template, load_templates
@@ -50,6 +51,7 @@ DIRECTORY_TTL = timedelta(minutes=10)
 # the sandbox's own queues, by first sync or not: (dispatches a second, concurrent dispatches);
 # production's come from queue.yaml
 SANDBOX_QUEUES = {False: (10.0, 4), True: (5.0, 2)}
+SANDBOX_PROJECT = "one-on-one-coach"  # the sandbox's Cloud project (its queues, its secrets)
 SANDBOX_WEB_CLIENT = "coach-web.apps.sandbox.example"  # the sandbox's seeded web client
 
 
@@ -248,6 +250,13 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
           clock: Clock | None = None, store: Store | None = None) -> Coach:
     """The service's collaborators for ``settings`` (on the sandbox unless told Google)."""
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    client = server = None
+    if workspace is None and not settings.uses_sandbox:
+        settings = with_secrets(settings, SecretManager.on_google())
+    elif workspace is None:
+        client, server = sandbox_client(settings)
+        settings = with_secrets(settings, SecretManager.on_sandbox(
+            client.url, client.ca_file, client.service_account_key(), SANDBOX_PROJECT))
     store = store or SqlStore(settings.database_url, migrate=settings.uses_sandbox)
     templates = load_templates(settings.templates_dir)
     if DEFAULT_TEMPLATE not in templates:
@@ -263,7 +272,8 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
                      vault=vault)
     retry = RetryPolicy(attempts=settings.retry_attempts, base=settings.retry_base_seconds)
     if not settings.uses_sandbox:
-        info = json.loads(settings.service_account_file.read_text())
+        info = json.loads(settings.service_account_json or
+                          settings.service_account_file.read_text())
         endpoints, clock = GoogleEndpoints(), clock or SystemClock()
         signin = _signin(settings, endpoints, None)
         workspace = _workspace(endpoints, info, settings.admin_email, retry, store, vault, signin)
@@ -275,7 +285,6 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
                                                    info["client_email"]),
                      _task_account=info.get("client_email", ""),
                      _id_tokens=cache(lambda: IdTokens(certificates_for(endpoints))))
-    client, server = sandbox_client(settings)
     endpoints = GoogleEndpoints(client.url, client.ca_file)
     signin = _signin(settings, endpoints, client)
     workspace = _workspace(endpoints, client.service_account_key(),

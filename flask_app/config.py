@@ -1,5 +1,9 @@
 """Settings, read from environment variables. This module is the one list of them.
 
+Any of them may name a Secret Manager secret instead of holding the value:
+``secret:projects/P/secrets/S/versions/V``, or ``secret:S`` (its latest version in the App
+Engine project); the service reads it when it starts (adapters/secret_manager.py).
+
 | variable | default | meaning |
 |---|---|---|
 | COACH_INSTANCE_DIR | ./instance | local state: database, sandbox world, keys |
@@ -116,6 +120,7 @@ class Settings:
     cohort_size: int = 8
     cohort_minimum: int = 4
     cohort_minutes: int = 90
+    service_account_json: str = ""  # the key itself, when read from Secret Manager
 
     @property
     def sandbox_dir(self) -> Path:

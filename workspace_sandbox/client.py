@@ -103,6 +103,11 @@ class SandboxClient:
         response.raise_for_status()
         return response.json()
 
+    def add_secret_version(self, secret: str, data: str, state: str = "ENABLED") -> str:
+        """Add a version to Secret Manager's ``projects/P/secrets/S`` (made if new); its name."""
+        return self.call("POST", "/secrets", json={"secret": secret, "data": data,
+                                                   "state": state})["name"]
+
     def tasks_settings(self, **settings) -> dict:
         """Change Cloud Tasks settings (``taskTombstoneSeconds``, ``queueTombstoneSeconds``,
         ``dispatchPaused``, ``receiverCaFile``); all of them now."""

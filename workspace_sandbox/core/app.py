@@ -20,6 +20,7 @@ API_MODULES = (
     "workspace_sandbox.drive.batch", "workspace_sandbox.docs.api",
     "workspace_sandbox.calendar.api", "workspace_sandbox.calendar.control_plane",
     "workspace_sandbox.tasks.api", "workspace_sandbox.tasks.control_plane",
+    "workspace_sandbox.secrets.api", "workspace_sandbox.secrets.control_plane",
     "workspace_sandbox.addons.control_plane",
 )
 

@@ -2,9 +2,8 @@
 
 Cloud Tasks is served by the newer Google front end: routes from the API's HTTP bindings
 (``google/cloud/tasks/v2/cloudtasks.proto``), errors as ``google.rpc.Status``, enums as numbers
-when asked (``$alt=json;enum-encoding=int``). A call carries a sandbox access token, or, as
-google-auth sends for service accounts to Cloud APIs (AIP-4111), a JWT the service account signs
-itself (``scope``, or ``aud`` = ``https://cloudtasks.googleapis.com/``). Injected faults and call
+when asked (``$alt=json;enum-encoding=int``). A call carries a sandbox access token or a
+service account's self-signed JWT (core/cloud_auth.py). Injected faults and call
 counts are shared with the other APIs and use the discovery method ids
 (``cloudtasks.projects.locations.queues.tasks.create``...).
 """
@@ -18,12 +17,11 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, request
 
-from workspace_sandbox.core import limits, signing
+from workspace_sandbox.core import limits
+from workspace_sandbox.core.cloud_auth import grant_for
 from workspace_sandbox.core.errors import ApiError
 from workspace_sandbox.core.fields import select_fields
-from workspace_sandbox.core.tokens import lookup_access_token
 from workspace_sandbox.core.world import Tx
-from workspace_sandbox.oauth import clients
 from workspace_sandbox.tasks.errors import SERVICE, RpcError, error_info, invalid, not_found
 
 bp = Blueprint("cloud_tasks", __name__)
@@ -126,10 +124,7 @@ def _authorize(tx: Tx, token: str | None, rpc: str) -> str:
                        "OAuth 2 access token, login cookie or other valid authentication "
                        "credential. See https://developers.google.com/identity/sign-in/web/"
                        "devconsole-project.", details=error_info("CREDENTIALS_MISSING", rpc))
-    try:
-        grant = _self_signed(tx, token) if token.count(".") == 2 else lookup_access_token(tx, token)
-    except (ApiError, signing.JwtError):
-        grant = None
+    grant = grant_for(tx, token, SERVICE, SCOPES)
     if grant is None:
         raise RpcError(401, "Request had invalid authentication credentials. Expected OAuth 2 "
                        "access token, login cookie or other valid authentication credential. See "
@@ -138,21 +133,6 @@ def _authorize(tx: Tx, token: str | None, rpc: str) -> str:
         raise RpcError(403, "Request had insufficient authentication scopes.",
                        details=error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT", rpc))
     return grant["user"]
-
-
-def _self_signed(tx: Tx, token: str) -> dict | None:
-    """The grant of a service account's self-signed JWT, if the account signed it."""
-    issuer = str(signing.unverified_claims(token).get("iss", ""))
-    account = clients.service_account(tx, issuer)
-    if account is None:
-        return None
-    claims = signing.verify(token, account["certificate"])
-    if claims.get("sub", issuer) != issuer:
-        return None
-    scopes = str(claims.get("scope", "")).split()
-    if not scopes and claims.get("aud") == f"https://{SERVICE}/":
-        scopes = list(SCOPES)
-    return {"user": issuer, "client_id": account["client_id"], "scopes": scopes}
 
 
 def _bearer() -> str | None:
