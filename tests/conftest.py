@@ -88,8 +88,9 @@ class CoachHarness:
         self.sandbox = sandbox
         self.settings = load_settings(
             {}, instance_dir=instance_dir, google_api_root=sandbox.url,
-            sandbox_ca=sandbox.ca_file, database_url=f"sqlite:///{instance_dir}/coach.sqlite",
-            **{"retry_base_seconds": 0, **settings})
+            sandbox_ca=sandbox.ca_file,
+            **{"database_url": f"sqlite:///{instance_dir}/coach.sqlite",
+               "retry_base_seconds": 0, **settings})
         self.app = build(self.settings, clock=WorldClock(sandbox.world))
         self.store = self.app.store
         self.store.save_rollout(Rollout(units=["/"]))  # HR enabled the whole organisation

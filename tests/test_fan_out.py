@@ -4,6 +4,7 @@ Engine's headers; a task delivered twice does its work once; a rate-limited task
 again for later; requests without the queue's header are refused."""
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -12,14 +13,24 @@ from werkzeug.serving import make_server
 
 from flask_app import create_app
 from tests.conftest import CoachHarness
+from tests.test_migrations import empty
 
 ANA = "ana.silva@example.com"
 CRON = {"X-Appengine-Cron": "true"}
 
 
 @pytest.fixture
-def served(sandbox, tmp_path):
-    coach = CoachHarness(sandbox, tmp_path, tasks="cloud")
+def served(sandbox, tmp_path, request):
+    """The service on the sandbox's Cloud Tasks; its store on SQLite, or on PostgreSQL for the
+    tests that ask (``indirect`` parameter ``postgresql``)."""
+    store = {}
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url = os.environ.get("COACH_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("COACH_TEST_POSTGRES_URL is not set: PostgreSQL was not tried")
+        empty(url)
+        store["database_url"] = url
+    coach = CoachHarness(sandbox, tmp_path, tasks="cloud", **store)
     app = create_app(coach=coach.app, test_config={"TESTING": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -45,6 +56,7 @@ def sweep(base):
     return answer.json()
 
 
+@pytest.mark.parametrize("served", ["sqlite", "postgresql"], indirect=True)
 def test_the_sweep_only_enqueues_and_the_tasks_sync_each_manager(served):
     coach, base = served
     coach.sandbox.tasks_settings(dispatchPaused=True)  # hold the tasks
