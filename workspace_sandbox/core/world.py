@@ -99,6 +99,14 @@ class Tx:
                 (kind, parent))
         return [(key, json.loads(data)) for key, data in rows]
 
+    def items_slice(self, kind: str, offset: int, limit: int) -> list[tuple[str, dict]]:
+        """Objects of a kind in key order from the ``offset``-th, at most ``limit`` (a page,
+        without decoding the objects before it)."""
+        rows = self._conn.execute(
+            "SELECT key, data FROM objects WHERE kind = ? ORDER BY key LIMIT ? OFFSET ?",
+            (kind, limit, offset))
+        return [(key, json.loads(data)) for key, data in rows]
+
     def delete_kind(self, kind: str) -> None:
         self._conn.execute("DELETE FROM objects WHERE kind = ?", (kind,))
 

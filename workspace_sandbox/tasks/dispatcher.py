@@ -5,7 +5,9 @@ offset tests advance), and retries wait on that clock too; the dispatcher itself
 time. Every :data:`TICK` (or at once when an API call wakes it) it looks for due tasks, so a test
 that advances the clock past a task's ``scheduleTime`` sees it dispatched within a tick. When
 nothing changed since its last look (the ``tasks.schedule`` counter) and nothing has come due
-yet, it does not look at the tasks at all.
+yet, it does not look at the tasks at all; when it looks, it reads only the tasks it starts,
+found in the world's index of waiting tasks by due time (see :mod:`store`), so a claim costs the
+same with ten waiting tasks or ten thousand.
 
 Dispatch honours each RUNNING queue's token bucket (``maxBurstSize`` tokens, refilled at
 ``maxDispatchesPerSecond`` on the sandbox clock, lowered by congestion control) and
