@@ -564,8 +564,11 @@ class SqlStore:
 
 
 def _sqlite_pragmas(connection, _record) -> None:
+    """Wait for a writer rather than fail; write-ahead logging, so that the many readers (the
+    side panels, the tasks) neither wait for a writer nor hold one up."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute("PRAGMA journal_mode = WAL")  # kept in the file; ignored in memory
     cursor.close()
 
 
