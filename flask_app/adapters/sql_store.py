@@ -501,13 +501,11 @@ class SqlStore:
         self._save(_Signin, request)
 
     def take_signin(self, state):
+        # one DELETE ... RETURNING: of two callbacks with one state, only one gets it
         with self._session() as session:
-            row = session.get(_Signin, state)
-            if row is None:
-                return None
-            found = _record(SigninRequest, row)
-            session.delete(row)
-            return found
+            row = session.execute(delete(_Signin).where(_Signin.state == state)
+                                  .returning(*_Signin.__table__.columns)).first()
+            return _record(SigninRequest, row) if row else None
 
     # --- leases --------------------------------------------------------------------------------
     def take_lease(self, name, owner, until, now):

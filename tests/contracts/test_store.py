@@ -174,6 +174,23 @@ def test_a_held_lease_can_be_flagged_for_its_owner_to_run_again(store):
     assert not store.release_lease("sync:bo", "b")
 
 
+def test_of_many_threads_one_takes_a_signin(store):
+    store.save_signin(SigninRequest("st", "verifier", "console", NOW))
+    taken, start = [], threading.Barrier(8)
+
+    def callback():  # the same redirect, delivered eight times at once
+        start.wait()
+        if store.take_signin("st") is not None:
+            taken.append(1)
+
+    threads = [threading.Thread(target=callback) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert taken == [1]
+
+
 def test_of_many_threads_one_takes_the_lease(store):
     winners, start = [], threading.Barrier(8)
 
