@@ -13,6 +13,7 @@ characters lost and tracebacks. A failure stops the run with the steps that led 
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -74,4 +75,10 @@ def report(failure: BaseException, world: FaultWorld) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*(int(arg) for arg in sys.argv[1:3])))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("rounds", nargs="?", type=int, default=1000)
+    parser.add_argument("steps", nargs="?", type=int, default=8, help="at most, per round")
+    args = parser.parse_args()
+    if args.rounds < 1 or args.steps < 1:
+        parser.error("ROUNDS and STEPS must be positive")
+    sys.exit(main(args.rounds, args.steps))
