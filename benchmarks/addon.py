@@ -12,6 +12,7 @@ not the host's own work. Printed: median and 95th percentile per kind (the aim i
 """
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -126,4 +127,9 @@ def main(per_kind: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("requests", nargs="?", type=int, default=200, help="per kind of card")
+    args = parser.parse_args()
+    if args.requests < 1:
+        parser.error("the requests per kind must be positive")
+    main(args.requests)

@@ -13,6 +13,7 @@ timed apart; the run fails when there is any).
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -54,4 +55,9 @@ def main(sizes: list[int]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main([int(arg) for arg in sys.argv[1:]] or [500, 5000, 20000]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("managers", nargs="*", type=int, default=[500, 5000, 20000])
+    args = parser.parse_args()
+    if any(n < 1 for n in args.managers):
+        parser.error("organisation sizes must be positive")
+    sys.exit(main(args.managers))

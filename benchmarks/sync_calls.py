@@ -21,6 +21,7 @@ types answers, a concrete success statement, a need and a commitment into its se
 """
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from collections import Counter
@@ -196,4 +197,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
     main()
