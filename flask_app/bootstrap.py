@@ -22,7 +22,7 @@ from .adapters.google.grants import ByMode, StoredGrants
 from .adapters.google.id_tokens import IdTokens, certificates_for
 from .adapters.google.signin import GoogleSignIn
 from .adapters.google.workspace import SCOPES, GoogleWorkspace
-from .adapters.secret_manager import SecretManager, with_secrets
+from .adapters.secret_manager import PREFIX as SECRET, SecretManager, with_secrets
 from .adapters.token_vault import TokenVault
 from .adapters.sql_store import SqlStore
 from .adapters.templates import load_session_template, load_templates
@@ -378,6 +378,23 @@ def _person_access(endpoints: GoogleEndpoints, retry: RetryPolicy, store: Store,
     pool = ConnectionPool(endpoints)  # people's requests share keep-alive connections
     return lambda token: AuditedWorkspace(
         GoogleWorkspace.with_token(endpoints, token, retry=retry, pool=pool), store, clock)
+
+
+def database_url(settings: Settings) -> str:
+    """The store's URL, read from Secret Manager when the setting names a secret (the
+    ``coach db`` commands, which open only the database)."""
+    if not settings.database_url.startswith(SECRET):
+        return settings.database_url
+    if settings.uses_sandbox:
+        client, _ = sandbox_client(settings, start=False)
+        secrets = SecretManager.on_sandbox(client.url, client.ca_file,
+                                           client.service_account_key(), SANDBOX_PROJECT)
+    else:
+        secrets = SecretManager.on_google()
+    try:
+        return secrets.read(settings.database_url[len(SECRET):])
+    except ConfigError as error:
+        raise ConfigError(f"COACH_DATABASE_URL: {error}") from error
 
 
 def sandbox_client(settings: Settings, *, start: bool = True):

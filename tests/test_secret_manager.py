@@ -97,3 +97,17 @@ def test_the_service_accounts_key_can_be_a_secret_and_stays_in_memory(tmp_path):
     assert resolved.service_account_json == key.decode()
     assert client.asked == ["projects/p/secrets/coach-key/versions/latest"]
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # the key is in no file
+
+
+def test_coach_db_reads_the_database_url_from_secret_manager(sandbox, tmp_path):
+    from click.testing import CliRunner
+
+    from flask_app.adapters.sql_store import head
+    from flask_app.cli import main
+    url = f"sqlite:///{tmp_path / 'kept.sqlite'}"
+    sandbox.add_secret_version(f"{SECRETS}/coach-database-url", url)
+    env = {"COACH_DATABASE_URL": "secret:coach-database-url", "COACH_INSTANCE_DIR": str(tmp_path),
+           "COACH_GOOGLE_API_ROOT": sandbox.url, "COACH_SANDBOX_CA": str(sandbox.ca_file)}
+    result = CliRunner().invoke(main, ["db", "upgrade"], env=env)
+    assert result.exit_code == 0 and f"schema {head()}" in result.output
+    assert (tmp_path / "kept.sqlite").exists()

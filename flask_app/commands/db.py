@@ -5,6 +5,7 @@ import click
 from sqlalchemy import create_engine
 
 from ..adapters.sql_store import head, schema_revision, upgrade as upgrade_schema
+from ..bootstrap import database_url
 from ..config import load_settings
 
 
@@ -16,7 +17,7 @@ def db() -> None:
 @db.command("upgrade")
 def upgrade() -> None:
     """Bring the database (COACH_DATABASE_URL) to the newest schema; safe to run again."""
-    engine = create_engine(load_settings().database_url)
+    engine = create_engine(database_url(load_settings()))
     upgrade_schema(engine)
     click.echo(f"The database is at schema {schema_revision(engine)}.")
 
@@ -24,5 +25,5 @@ def upgrade() -> None:
 @db.command("status")
 def status() -> None:
     """The database's schema revision and the newest."""
-    engine = create_engine(load_settings().database_url)
+    engine = create_engine(database_url(load_settings()))
     click.echo(f"database: {schema_revision(engine) or 'none'}; newest: {head()}")
