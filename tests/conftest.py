@@ -1,9 +1,15 @@
-"""Fixtures shared by every test: a sandbox served over HTTPS, seeded per test."""
+"""Fixtures shared by every test: a sandbox served over HTTPS, seeded per test, and the
+PostgreSQL server the store's PostgreSQL tests run on."""
 from __future__ import annotations
 
+import functools
+import os
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from flask_app.domain.rollout import Rollout
 from workspace_sandbox import SandboxClient, SandboxServer, seed_world
@@ -18,15 +24,46 @@ class LocalSandbox(SandboxClient):
         self.world = server.world
 
 
-POSTGRES_USERS = ("tests/test_migrations.py", "test_processes_sharing_a_postgresql_store")
+POSTGRES = "COACH_TEST_POSTGRES_URL"
 
 
-def pytest_collection_modifyitems(items):
-    """Tests on the one PostgreSQL test database run on one xdist worker, one after another
-    (with ``-n 2 --dist loadgroup``; without xdist the mark does nothing)."""
-    for item in items:
-        if "[postgresql]" in item.nodeid or any(part in item.nodeid for part in POSTGRES_USERS):
-            item.add_marker(pytest.mark.xdist_group("postgresql"))
+def pytest_configure(config):
+    """Without COACH_TEST_POSTGRES_URL, start Debian's PostgreSQL (scripts/postgres-for-tests,
+    as root) once, before xdist starts its workers, which inherit the URL."""
+    if os.environ.get(POSTGRES) or hasattr(config, "workerinput"):
+        return
+    script = Path(__file__).resolve().parent.parent / "scripts" / "postgres-for-tests"
+    try:
+        printed = subprocess.run(["sh", str(script)], capture_output=True, text=True,
+                                 timeout=600).stdout.split()
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if printed:
+        os.environ[POSTGRES] = printed[-1]
+
+
+@functools.cache
+def postgres_url() -> str:
+    """The tests' PostgreSQL database: one per xdist worker (made on first use, in the server
+    COACH_TEST_POSTGRES_URL names), so workers never share tables. The test fails when there
+    is no server."""
+    url = os.environ.get(POSTGRES)
+    if not url:
+        pytest.fail("no PostgreSQL for the tests: scripts/postgres-for-tests (as root) could not "
+                    "start Debian's postgresql; start one and set COACH_TEST_POSTGRES_URL",
+                    pytrace=False)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                              {"name": name}).first() is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 def pytest_addoption(parser):

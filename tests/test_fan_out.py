@@ -4,7 +4,6 @@ Engine's headers; a task delivered twice does its work once; a rate-limited task
 again for later; requests without the queue's header are refused."""
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -12,7 +11,7 @@ import requests
 from werkzeug.serving import make_server
 
 from flask_app import create_app
-from tests.conftest import CoachHarness
+from tests.conftest import CoachHarness, postgres_url
 from tests.test_migrations import empty
 
 ANA = "ana.silva@example.com"
@@ -25,11 +24,8 @@ def served(sandbox, tmp_path, request):
     tests that ask (``indirect`` parameter ``postgresql``)."""
     store = {}
     if getattr(request, "param", "sqlite") == "postgresql":
-        url = os.environ.get("COACH_TEST_POSTGRES_URL")
-        if not url:
-            pytest.skip("COACH_TEST_POSTGRES_URL is not set: PostgreSQL was not tried")
-        empty(url)
-        store["database_url"] = url
+        store["database_url"] = postgres_url()
+        empty(store["database_url"])
     coach = CoachHarness(sandbox, tmp_path, tasks="cloud", **store)
     app = create_app(coach=coach.app, test_config={"TESTING": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -1,9 +1,8 @@
 """The store's schema under Alembic: the migrations build exactly what the models describe (on
-SQLite, and on PostgreSQL when COACH_TEST_POSTGRES_URL names a server); an unmigrated database
+SQLite and on PostgreSQL); an unmigrated database
 is refused with the command to run; a database made before migrations is adopted."""
 from __future__ import annotations
 
-import os
 
 import pytest
 from alembic import command
@@ -16,14 +15,12 @@ from flask_app.adapters.sql_store import SqlStore, _alembic, head, metadata, sch
 from flask_app.cli import main
 from flask_app.domain.records import OptOut
 from flask_app.errors import ConfigError
+from tests.conftest import postgres_url
 from tests.contracts.test_store import NOW
 
 
 def urls(tmp_path):
-    found = [f"sqlite:///{tmp_path / 'fresh.sqlite'}"]
-    if os.environ.get("COACH_TEST_POSTGRES_URL"):
-        found.append(os.environ["COACH_TEST_POSTGRES_URL"])
-    return found
+    return [f"sqlite:///{tmp_path / 'fresh.sqlite'}", postgres_url()]
 
 
 def empty(url):

@@ -17,7 +17,7 @@ from flask_app.cli import main
 from flask_app.domain.document import utf16_len
 from flask_app.domain.sections import RANGE_PREFIX
 from flask_app.services.pair_docs import PAIR_PROPERTY, pair_marker
-from tests.conftest import CoachHarness, pin_clock
+from tests.conftest import CoachHarness, pin_clock, postgres_url
 
 ANA, BO = "ana.silva@example.com", "bo.nilsson@example.com"
 
@@ -203,9 +203,7 @@ def test_emails_are_matched_whatever_their_case(coach):
 
 
 def test_processes_sharing_a_postgresql_store_make_one_doc_and_one_section(coach, sandbox):
-    url = os.environ.get("COACH_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("COACH_TEST_POSTGRES_URL is not set: PostgreSQL was not tried")
+    url = postgres_url()
     from flask_app.adapters.sql_store import SqlStore
     shared = SqlStore(url, migrate=True)
     shared.forget_workspace(sandbox.world_id())

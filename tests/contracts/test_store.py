@@ -1,8 +1,7 @@
 """The Store port's contract, on the in-memory fake and on SQLAlchemy (SQLite; PostgreSQL when
-COACH_TEST_POSTGRES_URL names a server)."""
+the tests' PostgreSQL server: tests/conftest.py)."""
 from __future__ import annotations
 
-import os
 import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from flask_app.domain.records import (AuditEntry, Grant, ManagerState, MeetingRe
                                       PairRecord, PlanEntryRecord, PlanRecord, SigninRequest,
                                       StoredTemplate, pair_key)
 from flask_app.domain.rollout import Rollout
+from tests.conftest import postgres_url
 from tests.fakes.store import MemoryStore
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
@@ -23,10 +23,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def _postgres(tmp_path):
-    url = os.environ.get("COACH_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("COACH_TEST_POSTGRES_URL is not set: the PostgreSQL store was not tested")
-    store = SqlStore(url, migrate=True)
+    store = SqlStore(postgres_url(), migrate=True)
     store.forget_workspace(None)
     return store
 
