@@ -74,6 +74,25 @@ def test_a_second_run_writes_nothing_and_costs_one_call_per_manager(coach, sandb
     assert all(r.sections_added == 0 for r in results)
 
 
+def test_an_expired_sync_token_is_recovered_by_a_full_sync_that_duplicates_nothing(coach,
+                                                                                  sandbox):
+    coach.sync(ANA)
+    docs = {p.key: p.doc_id for p in coach.store.pairs(ANA)}
+    meetings = {key: len(coach.store.meetings(key)) for key in docs}
+    sandbox.call("PUT", "/calendar/settings", json={"syncTokenTtlSeconds": 60})
+    sandbox.advance(61)  # Google answers the stored token with 410 Gone
+    sandbox.clear_calls()
+    (result,) = coach.sync(ANA)
+    assert result.full_sync and result.failed is None and not result.problems
+    assert sandbox.calls("calendar.events.list") == 2  # the 410, then the full list
+    assert writes(sandbox) == 0
+    assert {p.key: p.doc_id for p in coach.store.pairs(ANA)} == docs
+    assert {key: len(coach.store.meetings(key)) for key in docs} == meetings
+    assert all(len(sections(pair_doc(coach, ANA, p.report))) == meetings[p.key]
+               for p in coach.store.pairs(ANA))
+    assert coach.store.manager(ANA).sync_token  # a new token, for the next sync
+
+
 def attach_notes(coach) -> dict:
     """Ana's own notes doc, attached to the Ana / Bo series."""
     drive = coach.service("drive", ANA)

@@ -13,6 +13,7 @@ import requests
 from werkzeug.serving import make_server
 
 from flask_app import create_app
+from flask_app.services.watching import digest
 from tests.conftest import CoachHarness
 
 LENA, RAVI = "lena.fischer@example.com", "ravi.kumar@example.com"
@@ -83,17 +84,25 @@ def test_a_one_on_one_booked_in_a_watched_calendar_gets_its_agenda_without_a_swe
     assert new and all(a["url"].endswith("/tasks/manager") for a in new)
 
 
-def test_forged_notifications_are_refused(served):
+def test_forged_notifications_are_refused_and_logged_without_their_token(served, caplog):
     coach, base = served
     sweep(coach, base)
     record = coach.store.channel(LENA)
+    token = "known-only-to-the-test"  # Lena's channel, as if its token were this one
+    coach.store.save_channel(replace(record, token_digest=digest(token)))
     headers = {"X-Goog-Channel-ID": record.channel_id, "X-Goog-Channel-Token": "guessed",
                "X-Goog-Resource-ID": record.resource_id, "X-Goog-Resource-State": "exists"}
     post = f"{base}/notifications/calendar"
-    assert requests.post(post, headers=headers, timeout=30).status_code == 403
-    unknown = {**headers, "X-Goog-Channel-ID": "0" * 32}
-    assert requests.post(post, headers=unknown, timeout=30).status_code == 404
     tasks = len(coach.sandbox.task_attempts())
+    refused = {"wrong channel token": (headers, 403),
+               "unknown channel": ({**headers, "X-Goog-Channel-ID": "0" * 32}, 404),
+               "stale resource id": ({**headers, "X-Goog-Channel-Token": token,
+                                      "X-Goog-Resource-ID": "an-older-resource"}, 403)}
+    for why, (forged, status) in refused.items():
+        assert requests.post(post, headers=forged, timeout=30).status_code == status, why
+    logged = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert [line.rsplit(": ", 1)[1] for line in logged] == list(refused)
+    assert not any("guessed" in line or token in line for line in caplog.messages)
     settle(coach)
     assert len(coach.sandbox.task_attempts()) == tasks  # nothing was enqueued
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from flask_app.errors import RateLimited
 from flask_app.services.fanout import FanOut
 from flask_app.services.sync import ManagerSync
 from tests.services.conftest import ANA, FANG, MONDAY, Org, weekly
@@ -82,3 +83,19 @@ def test_a_change_at_a_syncs_very_end_queues_the_next_task(world, fan):
     ((manager, key, first), delay), = queue.tasks.items()
     assert (manager, first, delay) == (ANA, False, timedelta(seconds=10))
     assert key.startswith("again")
+
+
+@pytest.mark.parametrize("limit, attempt, wait", [
+    (RateLimited(429, "rateLimitExceeded", "slow down", retry_after=120), 0, 120),  # as asked
+    (RateLimited(403, "userRateLimitExceeded", "slow down"), 0, 30),  # no Retry-After: backoff
+    (RateLimited(403, "userRateLimitExceeded", "slow down"), 3, 240),  # doubling per attempt
+    (RateLimited(429, "rateLimitExceeded", "slow down", retry_after=7200), 0, 3600),  # capped
+])
+def test_a_rate_limited_task_queues_itself_for_after_the_wait(world, fan, limit, attempt, wait):
+    fan, queue = fan
+    world.google.fail("calendar.changes", limit)
+    done = fan.run_task(ANA, attempt)
+    assert done.outcome == "deferred" and not done.retry  # no worker waits, no queue retry
+    ((manager, key, first), delay), = queue.tasks.items()
+    assert (manager, first, delay) == (ANA, False, timedelta(seconds=wait))
+    assert key == f"later{int((world.clock.now() + delay).timestamp())}"
