@@ -22,7 +22,7 @@ from .adapters.google.grants import ByMode, StoredGrants
 from .adapters.google.id_tokens import IdTokens, certificates_for
 from .adapters.google.signin import GoogleSignIn
 from .adapters.google.workspace import SCOPES, GoogleWorkspace
-from .adapters.secret_manager import PREFIX as SECRET, SecretManager, with_secrets
+from .adapters.secret_manager import PREFIX as SECRET, SecretManager, setting, with_secrets
 from .adapters.token_vault import TokenVault
 from .adapters.sql_store import SqlStore
 from .adapters.templates import load_session_template, load_templates
@@ -95,6 +95,7 @@ class Coach:
     _server: object | None = field(default=None, repr=False)
     _directory: tuple[float, Directory] | None = field(default=None, repr=False)
     _access: ConsoleAccess | None = field(default=None, repr=False)
+    _enabled: tuple[tuple, frozenset[str]] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def sync_settings(self) -> SyncSettings:
@@ -158,6 +159,20 @@ class Coach:
                 self._directory = (time.monotonic(), self.directory())
             return self._directory[1]
 
+    def enabled_managers(self) -> frozenset[str]:
+        """The managers to sync now, as tasks ask: worked out again only when the recent
+        directory, the rollout or the opt-outs change, not in every task (it reads every person,
+        the marks and each enabled group's members)."""
+        key = (self.recent_directory(), self.store.rollout(), self.rollout().opted_out())
+        with self._lock:
+            if self._enabled is not None and self._enabled[0][0] is key[0] and \
+                    self._enabled[0][1:] == key[1:]:
+                return self._enabled[1]
+        found = frozenset(self.rollout().managers_to_sync(key[0]))
+        with self._lock:
+            self._enabled = (key, found)
+        return found
+
     def name_of(self, email: str) -> str:
         """A person's name from the recent directory."""
         person = self.recent_directory().get(email)
@@ -214,7 +229,8 @@ class Coach:
         if queue is None:
             raise ConfigError("COACH_TASKS=inline: there is no task queue to fan out on.")
         return FanOut(self.rollout(), self.manager_sync(lease_waits=0), queue, self.store,
-                      self.watching(), self.recent_directory, self.directory, self.clock)
+                      self.watching(), self.enabled_managers, self.recent_directory,
+                      self.directory, self.clock)
 
     def cohorts(self) -> CohortService:
         s = self.settings
@@ -251,12 +267,10 @@ def build(settings: Settings, *, workspace: Workspace | None = None,
     """The service's collaborators for ``settings`` (on the sandbox unless told Google)."""
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     client = server = None
-    if workspace is None and not settings.uses_sandbox:
-        settings = with_secrets(settings, SecretManager.on_google())
-    elif workspace is None:
-        client, server = sandbox_client(settings)
-        settings = with_secrets(settings, SecretManager.on_sandbox(
-            client.url, client.ca_file, client.service_account_key(), SANDBOX_PROJECT))
+    if workspace is None:
+        if settings.uses_sandbox:
+            client, server = sandbox_client(settings)
+        settings = with_secrets(settings, _secret_manager(client))
     store = store or SqlStore(settings.database_url, migrate=settings.uses_sandbox)
     templates = load_templates(settings.templates_dir)
     if DEFAULT_TEMPLATE not in templates:
@@ -385,16 +399,17 @@ def database_url(settings: Settings) -> str:
     ``coach db`` commands, which open only the database)."""
     if not settings.database_url.startswith(SECRET):
         return settings.database_url
-    if settings.uses_sandbox:
-        client, _ = sandbox_client(settings, start=False)
-        secrets = SecretManager.on_sandbox(client.url, client.ca_file,
-                                           client.service_account_key(), SANDBOX_PROJECT)
-    else:
-        secrets = SecretManager.on_google()
-    try:
-        return secrets.read(settings.database_url[len(SECRET):])
-    except ConfigError as error:
-        raise ConfigError(f"COACH_DATABASE_URL: {error}") from error
+    client = sandbox_client(settings, start=False)[0] if settings.uses_sandbox else None
+    return setting("database_url", settings.database_url, _secret_manager(client))
+
+
+def _secret_manager(sandbox) -> SecretManager:
+    """Google's Secret Manager, or the sandbox's (``sandbox``: its client) as its service
+    account."""
+    if sandbox is None:
+        return SecretManager.on_google()
+    return SecretManager.on_sandbox(sandbox.url, sandbox.ca_file,
+                                    sandbox.service_account_key(), SANDBOX_PROJECT)
 
 
 def sandbox_client(settings: Settings, *, start: bool = True):

@@ -135,6 +135,7 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
     """Settings from ``env`` (default: the process environment), then ``overrides``."""
     env = dict(os.environ if env is None else env)
     instance = Path(env.get("COACH_INSTANCE_DIR") or PROJECT_ROOT / "instance").resolve()
+    queue = env.get("COACH_TASKS_QUEUE") or Settings.tasks_queue
     values = dict(
         instance_dir=instance,
         database_url=env.get("COACH_DATABASE_URL") or f"sqlite:///{instance / 'coach.sqlite'}",
@@ -166,11 +167,9 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         cohort_organizer=(env.get("COACH_COHORT_ORGANIZER") or "").strip().lower(),
         tasks=(env.get("COACH_TASKS") or ("cloud" if env.get("COACH_GOOGLE_API_ROOT") == "google"
                                           else "inline")).strip().lower(),
-        tasks_queue=env.get("COACH_TASKS_QUEUE") or
-        "projects/one-on-one-coach/locations/europe-west1/queues/manager-sync",
+        tasks_queue=queue,
         tasks_first_queue=env.get("COACH_TASKS_FIRST_QUEUE") or
-        f"{(env.get('COACH_TASKS_QUEUE') or Settings.tasks_queue).rpartition('/queues/')[0]}"
-        "/queues/first-sync",
+        f"{queue.rpartition('/queues/')[0]}/queues/first-sync",
         tasks_target=(env.get("COACH_TASKS_TARGET") or "appengine").strip().lower(),
         tasks_account=(env.get("COACH_TASKS_ACCOUNT") or "").strip().lower(),
         cohort_size=_int(env, "COACH_COHORT_SIZE", 8),

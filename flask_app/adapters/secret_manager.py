@@ -83,21 +83,27 @@ class SecretManager:
             raise ConfigError(f"{name} is not UTF-8 text.") from error
 
 
+def setting(name: str, value: str, secrets: SecretManager) -> str:
+    """The value of the setting ``name`` (``database_url``): ``value``, or the text of the
+    secret it names.
+
+    :raises ConfigError: the secret cannot be read (the message names COACH_<NAME>).
+    """
+    if not value.startswith(PREFIX):
+        return value
+    try:
+        return secrets.read(value[len(PREFIX):])
+    except ConfigError as error:
+        raise ConfigError(f"COACH_{name.upper()}: {error}") from error
+
+
 def with_secrets(settings: Settings, secrets: SecretManager) -> Settings:
     """``settings`` with every ``secret:`` value read from Secret Manager (the service account
     key's JSON is kept in memory, not written to a file)."""
-    read = {}
-    key = settings.service_account_file
-    if key is not None and str(key).startswith(PREFIX):
-        try:
-            read["service_account_json"] = secrets.read(str(key)[len(PREFIX):])
-        except ConfigError as error:
-            raise ConfigError(f"COACH_SERVICE_ACCOUNT_FILE: {error}") from error
-    for field in fields(settings):
-        value = getattr(settings, field.name)
-        if isinstance(value, str) and value.startswith(PREFIX):
-            try:
-                read[field.name] = secrets.read(value[len(PREFIX):])
-            except ConfigError as error:
-                raise ConfigError(f"COACH_{field.name.upper()}: {error}") from error
+    read = {field.name: setting(field.name, value, secrets) for field in fields(settings)
+            if isinstance(value := getattr(settings, field.name), str)
+            and value.startswith(PREFIX)}
+    key = str(settings.service_account_file or "")
+    if key.startswith(PREFIX):
+        read["service_account_json"] = setting("service_account_file", key, secrets)
     return replace(settings, **read) if read else settings

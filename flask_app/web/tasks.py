@@ -1,9 +1,9 @@
 """Scheduled work: the cron sweep (cron.yaml) and the task that syncs one manager (queue.yaml).
 
 With ``COACH_TASKS=cloud`` the sweep enqueues one task per manager and answers at once; the
-queues (the managers' syncs, and their first syncs) deliver each to ``/tasks/manager``. Both accept only App Engine's own requests: cron's
-``X-Appengine-Cron`` and Cloud Tasks' ``X-AppEngine-QueueName`` are headers App Engine strips
-from requests coming from outside. With ``COACH_TASKS_TARGET=http`` (hosts other than App
+queues (the managers' syncs, and their first syncs) deliver each to ``/tasks/manager``. Both
+accept only App Engine's own requests: cron's ``X-Appengine-Cron`` and Cloud Tasks'
+``X-AppEngine-QueueName`` are headers App Engine strips from requests coming from outside. With ``COACH_TASKS_TARGET=http`` (hosts other than App
 Engine) a task must carry Cloud Tasks' OIDC token for this URL, issued to the service account.
 """
 from __future__ import annotations
