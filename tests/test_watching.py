@@ -133,6 +133,10 @@ def test_channels_are_renewed_by_the_tasks_before_they_expire_and_stopped_on_opt
     book_one_on_one(coach)  # Lena's calendar changes: nobody is told
     time.sleep(0.5)
     assert [d for d in deliveries(coach)[sent:] if d["channelId"] == second.channel_id] == []
+    late = requests.post(f"{base}/tasks/manager", json={"manager": LENA}, timeout=60,
+                         headers={"X-AppEngine-QueueName": "manager-sync"})
+    assert late.json()["outcome"] == "skipped"  # a task queued before she opted out
+    assert coach.store.channel(LENA) is None  # opens no channel again
 
 
 def test_a_change_while_the_managers_sync_runs_flags_that_sync_instead_of_queueing(served):

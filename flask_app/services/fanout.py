@@ -66,6 +66,7 @@ class FanOut:
     queue: TaskQueue
     store: Store
     watching: Watching | None  # None without a public URL for Google to post to
+    enabled: Callable[[], frozenset[str]]  # whom tasks sync (not opted out), kept a while
     directory: Callable[[], Directory]  # recently read: a task does not re-read the directory
     fresh_directory: Callable[[], Directory]  # the sweep reads it afresh
     clock: Clock
@@ -108,13 +109,12 @@ class FanOut:
         return "queued"
 
     def run_task(self, manager: str, attempt: int = 0) -> TaskDone:
-        directory = self.directory()
-        if manager.lower() not in self.rollout.managers_to_sync(directory):
+        if manager.lower() not in self.enabled():
             return TaskDone("skipped", "not enabled, or opted out")
         if self.watching is not None:
             self.watching.ensure(manager.lower())
         try:
-            result = self.sync.run(manager, directory)
+            result = self.sync.run(manager, self.directory())
         except GoogleApiError as error:
             log.warning("task failed: %s", error.summary)
             return TaskDone("failed", error.summary)

@@ -31,6 +31,7 @@ class Queue:
 def fan(world: Org):
     queue = Queue()
     fan = FanOut(world.rollout(), world.sync, queue, world.store, None,
+                 lambda: frozenset(world.rollout().managers_to_sync(world.google.people)),
                  lambda: world.google.people, lambda: world.google.people, world.clock)
     return fan, queue
 
